@@ -1,0 +1,20 @@
+// The run wrote one report folder with a completed, passing report.json, and `latest` points at it.
+import groovy.json.JsonSlurper
+
+File runs = new File(basedir, 'reports/tiny')
+def dirs = runs.listFiles().findAll { it.isDirectory() && !it.name.startsWith('.') && it.name != 'latest' }
+assert dirs.size() == 1 : "expected one run folder in ${runs}, found ${dirs*.name}"
+def report = new JsonSlurper().parse(new File(dirs[0], 'report.json'))
+assert report.status == 'completed'
+assert report.passed == true
+assert report.epochs.size() == 2
+assert report.test.accuracy[0] > 0.6
+assert report.data.sha256['train-images-idx3-ubyte'] == 'ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db'
+assert new File(dirs[0], 'model.zip').length() > 0
+assert new File(runs, 'latest/report.json').exists()
+
+String log = new File(basedir, 'build.log').text
+assert log.contains('tiny') && log.contains('> 0.6')        // digits:list printed the table
+assert log.contains('epoch 2: train loss')                   // per-epoch line in batch mode
+assert log.contains('BUILD SUCCESS')
+return true

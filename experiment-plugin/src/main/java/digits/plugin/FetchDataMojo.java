@@ -1,0 +1,17 @@
+package digits.plugin;
+
+import digits.data.Mnist;
+import org.apache.maven.plugins.annotations.Mojo;
+
+/** Fetches MNIST into {@code data/mnist/} and verifies it (SHA-256), or verifies {@code -Ddigits.dataDir}. */
+@Mojo(name = "fetch-data", aggregator = true, threadSafe = true, requiresProject = false)
+public class FetchDataMojo extends AbstractDigitsMojo {
+
+    @Override
+    protected void run() {
+        Mnist.Files4 files = new Mnist(dataRoot.toPath().resolve("mnist"), dataDir == null ? null : dataDir.toPath(),
+                getLog()::info).obtain();
+        getLog().info("MNIST verified in " + files.dir() + " (" + files.source() + ")");
+        files.sha256().forEach((name, sha) -> getLog().info("  " + name + "  sha256 " + sha));
+    }
+}

@@ -1,0 +1,43 @@
+package digits.plugin;
+
+import digits.run.Harness;
+import digits.spec.SpecCatalog;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.maven.plugin.MojoFailureException;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Trains one experiment (or a comma list, or {@code all}) and writes its report under
+ * {@code reports/<experiment>/<run-id>/}. The build fails when a run misses its acceptance threshold.
+ */
+@Mojo(name = "run", aggregator = true, threadSafe = true)
+public class RunMojo extends AbstractDigitsMojo {
+
+    /** Spec name(s) from experiments/: {@code mlp-baseline}, {@code cnn,mlp-baseline} or {@code all}. */
+    @Parameter(property = "experiment", required = true)
+    private String experiment;
+
+    /** Fail the build when a run misses a threshold (false: report only). */
+    @Parameter(property = "digits.failOnThreshold", defaultValue = "true")
+    private boolean failOnThreshold;
+
+    @Override
+    protected void run() throws MojoFailureException {
+        Harness harness = harness();
+        SpecCatalog catalog = harness.catalog();
+        List<String> names = catalog.select(experiment);
+        names.forEach(catalog::load); // every spec is validated before anything trains
+        List<String> failed = new ArrayList<>();
+        for (String name : names) {
+            Harness.Result result = harness.run(name);
+            getLog().info("Report: " + result.runDir().resolve("report.json"));
+            if (!result.passed()) failed.add(name);
+        }
+        if (!failed.isEmpty() && failOnThreshold) {
+            throw new MojoFailureException("acceptance threshold missed by " + String.join(", ", failed)
+                    + " (see the reports above)");
+        }
+    }
+}

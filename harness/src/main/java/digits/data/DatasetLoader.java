@@ -1,0 +1,86 @@
+package digits.data;
+
+import digits.spec.DatasetSpec;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Turns a spec's dataset section into verified, split data, and records where it came from. */
+public final class DatasetLoader {
+
+    /** The split data plus provenance (source and SHA-256 of each file read). */
+    public record Loaded(DataSplit split, String source, Map<String, String> files) {}
+
+    private final Path dataDir;
+    private final Path localMnist;
+    private final Consumer<String> log;
+
+    /**
+     * @param dataDir    the data folder ({@code data/}); MNIST is cached in {@code data/mnist}
+     * @param localMnist a folder with the four raw MNIST files to use instead of fetching, or null
+     */
+    public DatasetLoader(Path dataDir, Path localMnist, Consumer<String> log) {
+        this.dataDir = dataDir.toAbsolutePath().normalize();
+        this.localMnist = localMnist;
+        this.log = log;
+    }
+
+    public Path dataDir() {
+        return dataDir;
+    }
+
+    /** Only the image shape (count, rows, cols) of the training images, without loading them. */
+    public int[] trainImageShape(DatasetSpec spec) {
+        if (DatasetSpec.MNIST.equals(spec.name())) return new int[] {60000, 28, 28};
+        return Idx.imageHeader(inside(spec.trainImages(), "dataset.trainImages"));
+    }
+
+    public Loaded load(DatasetSpec spec, int classes) {
+        Path trImg, trLab, teImg, teLab;
+        String source;
+        Map<String, String> files = new LinkedHashMap<>();
+        if (DatasetSpec.MNIST.equals(spec.name())) {
+            Mnist.Files4 mnist = new Mnist(dataDir.resolve("mnist"), localMnist, log).obtain();
+            trImg = mnist.file(Mnist.TRAIN_IMAGES);
+            trLab = mnist.file(Mnist.TRAIN_LABELS);
+            teImg = mnist.file(Mnist.TEST_IMAGES);
+            teLab = mnist.file(Mnist.TEST_LABELS);
+            source = "MNIST, " + mnist.source();
+            mnist.sha256().forEach(files::put);
+        } else {
+            trImg = inside(spec.trainImages(), "dataset.trainImages");
+            trLab = inside(spec.trainLabels(), "dataset.trainLabels");
+            teImg = inside(spec.testImages(), "dataset.testImages");
+            teLab = inside(spec.testLabels(), "dataset.testLabels");
+            source = "IDX files in " + dataDir;
+            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataDir.relativize(p).toString(), Sha256.of(p));
+        }
+        LabeledImages train = read(trImg, trLab, classes);
+        LabeledImages test = read(teImg, teLab, classes);
+        if (train.rows() != test.rows() || train.cols() != test.cols()) {
+            throw new DataException(teImg + ": test images are " + test.rows() + "x" + test.cols()
+                    + " but training images are " + train.rows() + "x" + train.cols());
+        }
+        return new Loaded(DataSplit.of(train, test, spec), source, files);
+    }
+
+    /** Resolves a spec path inside the data folder; anything that escapes it is refused. */
+    Path inside(String relative, String field) {
+        Path p = dataDir.resolve(relative).normalize();
+        if (!p.startsWith(dataDir)) {
+            throw new DataException(field + ": '" + relative + "' leaves the data folder " + dataDir);
+        }
+        return p;
+    }
+
+    static LabeledImages read(Path images, Path labels, int classes) {
+        Idx.Images img = Idx.readImages(images);
+        byte[] lab = Idx.readLabels(labels, classes);
+        if (lab.length != img.count()) {
+            throw new DataException(labels + ": " + lab.length + " labels for " + img.count() + " images in "
+                    + images.getFileName());
+        }
+        return new LabeledImages(img.count(), img.rows(), img.cols(), img.pixels(), new byte[][] {lab});
+    }
+}

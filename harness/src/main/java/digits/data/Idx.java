@@ -1,0 +1,139 @@
+package digits.data;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+
+/**
+ * Reads and writes the IDX format of MNIST (big-endian header, unsigned bytes): images with magic
+ * 2051 and three dimensions, labels with magic 2049 and one dimension. Every header field and the file
+ * length are checked, so a truncated or foreign file fails here with its name instead of later as noise.
+ */
+public final class Idx {
+
+    public static final int IMAGES_MAGIC = 0x00000803;
+    public static final int LABELS_MAGIC = 0x00000801;
+
+    private Idx() {}
+
+    /** Images as one row-major byte array of {@code count * rows * cols} pixels. */
+    public record Images(int count, int rows, int cols, byte[] pixels) {
+        public int size() {
+            return rows * cols;
+        }
+    }
+
+    /** Reads just the header of an image file: (count, rows, cols). */
+    public static int[] imageHeader(Path file) {
+        ByteBuffer head = ByteBuffer.wrap(readPrefix(file, 16));
+        int magic = head.getInt();
+        checkMagic(file, magic, IMAGES_MAGIC, "images");
+        int n = head.getInt(), rows = head.getInt(), cols = head.getInt();
+        if (n < 0 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096) {
+            throw new IdxFormatException(file, "impossible image dimensions " + n + "x" + rows + "x" + cols);
+        }
+        return new int[] {n, rows, cols};
+    }
+
+    public static Images readImages(Path file) {
+        byte[] all = readAll(file);
+        if (all.length < 16) throw truncated(file, all.length, 16);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        checkMagic(file, b.getInt(), IMAGES_MAGIC, "images");
+        int n = b.getInt(), rows = b.getInt(), cols = b.getInt();
+        if (n < 0 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096) {
+            throw new IdxFormatException(file, "impossible image dimensions " + n + "x" + rows + "x" + cols);
+        }
+        long expected = 16L + (long) n * rows * cols;
+        checkLength(file, all.length, expected);
+        byte[] pixels = new byte[(int) (expected - 16)];
+        System.arraycopy(all, 16, pixels, 0, pixels.length);
+        return new Images(n, rows, cols, pixels);
+    }
+
+    /** Labels as bytes, each checked to be below {@code classes}. */
+    public static byte[] readLabels(Path file, int classes) {
+        byte[] all = readAll(file);
+        if (all.length < 8) throw truncated(file, all.length, 8);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        checkMagic(file, b.getInt(), LABELS_MAGIC, "labels");
+        int n = b.getInt();
+        if (n < 0) throw new IdxFormatException(file, "negative label count " + n);
+        checkLength(file, all.length, 8L + n);
+        byte[] labels = new byte[n];
+        System.arraycopy(all, 8, labels, 0, n);
+        for (int i = 0; i < n; i++) {
+            if ((labels[i] & 0xff) >= classes) {
+                throw new IdxFormatException(file, "label " + (labels[i] & 0xff) + " at index " + i
+                        + " is not a class; allowed: 0.." + (classes - 1));
+            }
+        }
+        return labels;
+    }
+
+    public static void writeImages(OutputStream out, int count, int rows, int cols, byte[] pixels) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(IMAGES_MAGIC);
+        d.writeInt(count);
+        d.writeInt(rows);
+        d.writeInt(cols);
+        d.write(pixels, 0, count * rows * cols);
+        d.flush();
+    }
+
+    public static void writeLabels(OutputStream out, byte[] labels) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        d.writeInt(LABELS_MAGIC);
+        d.writeInt(labels.length);
+        d.write(labels);
+        d.flush();
+    }
+
+    private static void checkMagic(Path file, int magic, int expected, String kind) {
+        if (magic != expected) {
+            String hint = magic == 0x1f8b0800 || (magic >>> 16) == 0x1f8b
+                    ? " (it is gzip-compressed: decompress it first)" : "";
+            throw new IdxFormatException(file, String.format("not an IDX %s file: magic number 0x%08x, expected 0x%08x%s",
+                    kind, magic, expected, hint));
+        }
+    }
+
+    private static void checkLength(Path file, long actual, long expected) {
+        if (actual < expected) throw truncated(file, actual, expected);
+        if (actual > expected) {
+            throw new IdxFormatException(file, "has " + (actual - expected) + " bytes more than its header announces ("
+                    + expected + "); the file is corrupted, fetch it again");
+        }
+    }
+
+    private static IdxFormatException truncated(Path file, long actual, long expected) {
+        return new IdxFormatException(file, "truncated: " + actual + " bytes, the header announces " + expected
+                + "; fetch it again");
+    }
+
+    private static byte[] readAll(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            throw new IdxFormatException(file, "missing");
+        } catch (IOException e) {
+            throw new IdxFormatException(file, "cannot be read: " + e.getMessage());
+        }
+    }
+
+    private static byte[] readPrefix(Path file, int n) {
+        try (var in = Files.newInputStream(file)) {
+            byte[] b = in.readNBytes(n);
+            if (b.length < n) throw truncated(file, b.length, n);
+            return b;
+        } catch (NoSuchFileException e) {
+            throw new IdxFormatException(file, "missing");
+        } catch (IOException e) {
+            throw new IdxFormatException(file, "cannot be read: " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,56 @@
+package digits.model;
+
+import org.deeplearning4j.nn.api.FwdPassType;
+import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
+import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.nn.workspace.ArrayType;
+import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.memory.MemoryWorkspace;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A MultiLayerNetwork whose last layer emits logits and whose loss is computed by the caller. One
+ * training step runs the forward pass, hands the logits to the caller's loss, back-propagates the
+ * gradient it returns and applies the SGD update, all inside DL4J's workspaces (the same memory
+ * reuse {@code fit()} gets), so the loss, the accuracy and the update come from a single forward pass.
+ */
+public class DigitsNetwork extends MultiLayerNetwork {
+
+    /** Returns d(loss)/d(logits), row-major {@code [batch * outputs]}, summed (not averaged) over the batch. */
+    @FunctionalInterface
+    public interface Loss {
+        float[] gradient(float[][] logits);
+    }
+
+    public DigitsNetwork(MultiLayerConfiguration conf) {
+        super(conf);
+    }
+
+    public void trainStep(INDArray features, Loss loss, int iteration, int epoch) {
+        int batchSize = (int) features.size(0);
+        setInput(features);
+        LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder()
+                .with(ArrayType.INPUT, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+                .with(ArrayType.ACTIVATIONS, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+                .with(ArrayType.FF_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+                .with(ArrayType.BP_WORKING_MEM, WS_LAYER_WORKING_MEM, WS_LAYER_WORKING_MEM_CONFIG)
+                .with(ArrayType.UPDATER_WORKING_MEM, WS_ALL_LAYERS_ACT, WS_ALL_LAYERS_ACT_CONFIG)
+                .build();
+        mgr.setHelperWorkspacePointers(helperWorkspaces);
+        Gradient g;
+        try (MemoryWorkspace ws = mgr.notifyScopeEntered(ArrayType.ACTIVATIONS)) {
+            var activations = ffToLayerActivationsInWs(getnLayers() - 1, FwdPassType.STANDARD, false, getInput(),
+                    null, null);
+            INDArray logits = activations.get(activations.size() - 1);
+            float[] dLogits = loss.gradient(logits.toFloatMatrix());
+            INDArray eps = Nd4j.create(dLogits, logits.shape(), 'c');
+            g = calcBackpropGradients(eps, false, false, false).getFirst();
+        }
+        // the updater divides by the batch size, applies lr/momentum in place; then p -= update
+        getUpdater().update(this, g, iteration, epoch, batchSize, mgr);
+        params().subi(g.gradient());
+        setInput(null);
+    }
+}

@@ -1,0 +1,60 @@
+package digits.model;
+
+import java.util.List;
+
+/**
+ * Chooses the fastest nd4j-native build present on the classpath and sets JavaCPP's options, before
+ * ND4J loads its native library (so this must run before the first ND4J call).
+ *
+ * <ul>
+ *   <li>{@code org.bytedeco.javacpp.platform.extension}: the oneDNN/AVX2 build when its jar is there
+ *       (the parent POM adds it by default), else the plain one.</li>
+ *   <li>{@code org.bytedeco.javacpp.nopointergc=true}: ND4J frees its buffers itself; JavaCPP's extra
+ *       GC-driven bookkeeping on every small allocation cost more than half of a small MLP's step time.</li>
+ * </ul>
+ * Either can be set explicitly with {@code -D...} and is then left alone.
+ */
+public final class Nd4jSetup {
+
+    static final String EXTENSION = "org.bytedeco.javacpp.platform.extension";
+    static final String NO_POINTER_GC = "org.bytedeco.javacpp.nopointergc";
+    private static final List<String> PREFERRED = List.of("-onednn-avx512", "-onednn-avx2", "-avx512", "-avx2", "-onednn");
+
+    private Nd4jSetup() {}
+
+    public static synchronized void configure() {
+        if (System.getProperty(NO_POINTER_GC) == null) System.setProperty(NO_POINTER_GC, "true");
+        if (System.getProperty(EXTENSION) != null) return;
+        String platform = System.getProperty("org.bytedeco.javacpp.platform", platform());
+        ClassLoader cl = Nd4jSetup.class.getClassLoader();
+        for (String ext : PREFERRED) {
+            if (ext.contains("avx512") && !cpuHas("avx512f")) continue;
+            if (ext.contains("avx2") && !cpuHas("avx2")) continue;
+            String lib = "org/nd4j/linalg/cpu/nativecpu/bindings/" + platform + ext + "/";
+            if (cl.getResource(lib + "libjnind4jcpu.so") != null || cl.getResource(lib + "jnind4jcpu.dll") != null
+                    || cl.getResource(lib + "libjnind4jcpu.dylib") != null) {
+                System.setProperty(EXTENSION, ext);
+                return;
+            }
+        }
+    }
+
+    private static String platform() {
+        String os = System.getProperty("os.name").toLowerCase();
+        String arch = System.getProperty("os.arch").toLowerCase();
+        String o = os.startsWith("windows") ? "windows" : os.startsWith("mac") ? "macosx" : "linux";
+        String a = arch.equals("amd64") || arch.equals("x86_64") ? "x86_64" : arch.equals("aarch64") ? "arm64" : arch;
+        return o + "-" + a;
+    }
+
+    /** CPU feature flag from /proc/cpuinfo (Linux); elsewhere assume present and let the loader decide. */
+    private static boolean cpuHas(String flag) {
+        try {
+            String info = java.nio.file.Files.readString(java.nio.file.Path.of("/proc/cpuinfo"));
+            return info.lines().filter(l -> l.startsWith("flags")).findFirst()
+                    .map(l -> List.of(l.split("\\s+")).contains(flag)).orElse(false);
+        } catch (java.io.IOException | RuntimeException e) {
+            return !flag.contains("512");
+        }
+    }
+}

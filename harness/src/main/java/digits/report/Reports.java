@@ -1,0 +1,95 @@
+package digits.report;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
+import java.time.format.DateTimeFormatter;
+
+/**
+ * The reports folder: {@code reports/<experiment>/<run-id>/report.json}, one new folder per run (never
+ * reused), and {@code reports/<experiment>/latest} pointing at the newest.
+ */
+public final class Reports {
+
+    public static final String REPORT_JSON = "report.json";
+    public static final String LATEST = "latest";
+    public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
+
+    private final Path root;
+
+    public Reports(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** Fails now, before any training, if runs cannot be written here. */
+    public void checkWritable() {
+        try {
+            Files.createDirectories(root);
+            Path probe = Files.createTempFile(root, ".write-check", ".tmp");
+            Files.delete(probe);
+        } catch (IOException e) {
+            throw new UncheckedIOException("the reports folder " + root + " is not writable (" + e.getMessage()
+                    + "); choose another with -Ddigits.reportsDir", e);
+        }
+    }
+
+    /** Creates a fresh run folder; an existing one is never reused. */
+    public Path newRunDir(String experiment) {
+        Path dir = root.resolve(experiment);
+        String base = ZonedDateTime.now(ZoneOffset.UTC).format(RUN_ID);
+        try {
+            Files.createDirectories(dir);
+            for (int i = 1; ; i++) {
+                Path run = dir.resolve(i == 1 ? base : base + "-" + i);
+                try {
+                    return Files.createDirectory(run);
+                } catch (FileAlreadyExistsException e) {
+                    // another run started in the same second: take the next suffix
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create a run folder in " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static void write(Path runDir, RunReport report) {
+        try {
+            AtomicFiles.write(runDir.resolve(REPORT_JSON), JSON.writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + runDir.resolve(REPORT_JSON) + ": " + e.getMessage(), e);
+        }
+    }
+
+    public static RunReport read(Path reportJson) throws IOException {
+        return JSON.readValue(reportJson.toFile(), RunReport.class);
+    }
+
+    /** Points {@code <experiment>/latest} at the run: a relative symlink, or a text file where links are not allowed. */
+    public static void markLatest(Path runDir) {
+        Path latest = runDir.getParent().resolve(LATEST);
+        try {
+            Path tmp = runDir.getParent().resolve("." + LATEST + "." + ProcessHandle.current().pid());
+            Files.deleteIfExists(tmp);
+            try {
+                Files.createSymbolicLink(tmp, runDir.getFileName());
+            } catch (UnsupportedOperationException | IOException e) {
+                Files.writeString(tmp, runDir.getFileName().toString() + System.lineSeparator());
+            }
+            Files.move(tmp, latest, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot update " + latest + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,52 @@
+package digits.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import digits.spec.ExperimentSpec;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Everything about one run, written as {@code report.json} in the run's folder: the spec as run, the
+ * environment, the data's provenance, per-epoch and test metrics, the acceptance checks and the
+ * comparison with the seed notebook's figures. Rewritten (atomically) after every epoch, so an
+ * interrupted run still says how far it got.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"format", "experiment", "runId", "status", "message", "passed", "started", "finished",
+        "durationSeconds", "acceptance", "reference", "test", "epochs", "spec", "specFile", "specSha256",
+        "environment", "data"})
+public record RunReport(
+        int format,
+        String experiment,
+        String runId,
+        Status status,
+        String message,
+        Boolean passed,
+        String started,
+        String finished,
+        Double durationSeconds,
+        List<ThresholdCheck> acceptance,
+        List<ReferenceDelta> reference,
+        TestMetrics test,
+        List<EpochMetrics> epochs,
+        ExperimentSpec spec,
+        String specFile,
+        String specSha256,
+        Environment environment,
+        DataProvenance data) {
+
+    public static final int FORMAT = 1;
+
+    public enum Status { running, completed, failed, diverged, interrupted }
+
+    /** "test accuracy of head {@code head} > {@code threshold}". */
+    public record ThresholdCheck(String metric, int head, double threshold, Double actual, boolean passed) {}
+
+    /** The seed's figure, the reproduced one, and reproduced minus seed. */
+    public record ReferenceDelta(String metric, int head, double seed, Double reproduced, Double delta) {}
+
+    /** Where the images came from: the source and the SHA-256 of every file read. */
+    public record DataProvenance(String source, Map<String, String> sha256, int trainImages, int devImages,
+                                 int testImages, int trainBatches, int devBatches, int testBatches) {}
+}

@@ -1,0 +1,21 @@
+package digits.report;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * The final test evaluation. {@code accuracy} and {@code loss} follow the seed (mean of per-batch means
+ * over the batches of the spec's size, remainder dropped: 9,984 of 10,000 MNIST images with batch 32);
+ * {@code accuracyExact} counts all {@code imagesExact} images. {@code confusion.get(head)[true][predicted]}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record TestMetrics(
+        List<Double> loss,
+        List<Double> accuracy,
+        List<Double> accuracyExact,
+        Double allHeadsAccuracy,
+        int images,
+        int imagesExact,
+        List<int[][]> confusion,
+        double seconds,
+        double imagesPerSecond) {}

@@ -1,0 +1,260 @@
+package digits.run;
+
+import digits.data.DataSplit;
+import digits.data.DatasetLoader;
+import digits.data.Sha256;
+import digits.report.Environment;
+import digits.report.EpochMetrics;
+import digits.report.Reports;
+import digits.report.RunReport;
+import digits.report.RunReport.DataProvenance;
+import digits.report.RunReport.ReferenceDelta;
+import digits.report.RunReport.Status;
+import digits.report.RunReport.ThresholdCheck;
+import digits.report.TestMetrics;
+import digits.spec.ExperimentSpec;
+import digits.spec.ReferenceSpec;
+import digits.spec.SpecCatalog;
+import digits.spec.SpecException;
+import digits.train.DivergedException;
+import digits.train.Progress;
+import digits.train.Trainer;
+import digits.model.DigitsNetwork;
+import digits.model.NetworkFactory;
+import digits.model.Nd4jSetup;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.deeplearning4j.util.ModelSerializer;
+
+/**
+ * Runs one experiment end to end: spec, data, network, training, test, report. This is the library the
+ * Maven goals and the acceptance tests call; it knows nothing of Maven.
+ */
+public final class Harness {
+
+    /** Where things are and how to talk. */
+    public record Options(Path experimentsDir, Path dataDir, Path reportsDir, Path localMnist, boolean interactive,
+                          Duration progressInterval, Consumer<String> log) {
+
+        /** Defaults for a repository root: experiments/, data/, reports/. */
+        public static Options forRoot(Path root, Consumer<String> log) {
+            return new Options(root.resolve("experiments"), root.resolve("data"), root.resolve("reports"), null, false,
+                    Duration.ofSeconds(30), log);
+        }
+
+        public Options withReportsDir(Path dir) {
+            return new Options(experimentsDir, dataDir, dir, localMnist, interactive, progressInterval, log);
+        }
+
+        public Options withLocalMnist(Path dir) {
+            return new Options(experimentsDir, dataDir, reportsDir, dir, interactive, progressInterval, log);
+        }
+
+        public Options withInteractive(boolean on) {
+            return new Options(experimentsDir, dataDir, reportsDir, localMnist, on, progressInterval, log);
+        }
+    }
+
+    /** The finished report and the folder it is in. */
+    public record Result(RunReport report, Path runDir) {
+        public boolean passed() {
+            return Boolean.TRUE.equals(report.passed());
+        }
+    }
+
+    private final Options options;
+
+    public Harness(Options options) {
+        Nd4jSetup.configure();
+        this.options = options;
+    }
+
+    public SpecCatalog catalog() {
+        return SpecCatalog.scan(options.experimentsDir());
+    }
+
+    public Result run(String name) {
+        SpecCatalog catalog = catalog();
+        Path specFile = catalog.file(name);
+        ExperimentSpec spec = catalog.load(name);
+        return run(spec, specFile);
+    }
+
+    public Result run(ExperimentSpec spec, Path specFile) {
+        Consumer<String> log = options.log();
+        Reports reports = new Reports(options.reportsDir());
+        reports.checkWritable();
+        DatasetLoader loader = new DatasetLoader(options.dataDir(), options.localMnist(), log);
+        checkInputShape(spec, specFile, loader.trainImageShape(spec.dataset()));
+
+        DatasetLoader.Loaded data = loader.load(spec.dataset(), spec.model().output().classes());
+        if (data.split().train().heads() != spec.heads()) {
+            throw new SpecException(specFile, 0, "model.output.heads", spec.heads() + " heads but the dataset has "
+                    + data.split().train().heads() + " label(s) per image");
+        }
+        Path runDir = reports.newRunDir(spec.name());
+        Run run = new Run(spec, specFile, runDir, data);
+        log.accept("Run " + spec.name() + " -> " + runDir);
+        Thread hook = new Thread(run::interrupted, "digits-interrupt");
+        Runtime.getRuntime().addShutdownHook(hook);
+        try {
+            return run.execute();
+        } finally {
+            try {
+                Runtime.getRuntime().removeShutdownHook(hook);
+            } catch (IllegalStateException shuttingDown) {
+                // the hook is running: it writes the interrupted report
+            }
+        }
+    }
+
+    private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {
+        var m = spec.model();
+        if (m.channels() != 1 || m.height() != shape[1] || m.width() != shape[2]) {
+            throw new SpecException(file, 0, "model.input", m.input() + " does not match the dataset's images; allowed: "
+                    + "[1, " + shape[1] + ", " + shape[2] + "]");
+        }
+    }
+
+    /** The mutable state of one run, so the report can be written from any point, including a shutdown hook. */
+    private final class Run {
+        private final ExperimentSpec spec;
+        private final Path specFile;
+        private final Path runDir;
+        private final DatasetLoader.Loaded data;
+        private final Instant started = Instant.now();
+        private final List<EpochMetrics> epochs = new ArrayList<>();
+        private final Environment environment;
+        private final String specSha;
+        private volatile boolean finished;
+
+        Run(ExperimentSpec spec, Path specFile, Path runDir, DatasetLoader.Loaded data) {
+            this.spec = spec;
+            this.specFile = specFile;
+            this.runDir = runDir;
+            this.data = data;
+            this.environment = Environment.capture(options.experimentsDir());
+            this.specSha = Sha256.of(specFile);
+        }
+
+        Result execute() {
+            Consumer<String> log = options.log();
+            write(Status.running, null, null);
+            try {
+                DigitsNetwork net = NetworkFactory.build(spec);
+                log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
+                        spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
+                        spec.training().batchSize(), environment.backend(), environment.blas()));
+                Trainer trainer = new Trainer(spec, new Progress(options.interactive(), log, options.progressInterval()));
+                trainer.train(net, data.split(), (m, model) -> {
+                    epochs.add(m);
+                    saveModel(model);
+                    write(Status.running, null, null);
+                    log.accept(epochLine(m));
+                });
+                TestMetrics test = trainer.test(net, data.split());
+                RunReport report = write(Status.completed, null, test);
+                Reports.markLatest(runDir);
+                finished = true;
+                report.acceptance().forEach(c -> log.accept(String.format("test accuracy%s %.4f > %.4f: %s",
+                        spec.heads() > 1 ? " (head " + (c.head() + 1) + ")" : "", c.actual(), c.threshold(),
+                        c.passed() ? "PASS" : "FAIL")));
+                report.reference().stream().filter(r -> r.metric().equals("testAccuracy")).forEach(r -> log.accept(
+                        String.format("seed notebook reported %.4f; reproduced %.4f (delta %+.4f)", r.seed(),
+                                r.reproduced(), r.delta())));
+                return new Result(report, runDir);
+            } catch (DivergedException e) {
+                write(Status.diverged, e.getMessage(), null);
+                Reports.markLatest(runDir);
+                finished = true;
+                throw e;
+            } catch (RuntimeException | Error e) {
+                write(Status.failed, String.valueOf(e.getMessage()), null);
+                finished = true;
+                throw e;
+            }
+        }
+
+        void interrupted() {
+            if (finished) return;
+            write(Status.interrupted, "interrupted after " + epochs.size() + " of " + spec.training().epochs()
+                    + " epochs", null);
+        }
+
+        private void saveModel(MultiLayerNetwork net) {
+            try {
+                digits.report.AtomicFiles.write(runDir.resolve("model.zip"),
+                        out -> ModelSerializer.writeModel(net, out, true));
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot save the model in " + runDir + ": " + e.getMessage(), e);
+            }
+        }
+
+        private synchronized RunReport write(Status status, String message, TestMetrics test) {
+            Instant now = Instant.now();
+            List<ThresholdCheck> checks = test == null ? null : checks(test);
+            Boolean passed = checks == null ? (status == Status.running ? null : Boolean.FALSE)
+                    : Boolean.valueOf(checks.stream().allMatch(ThresholdCheck::passed));
+            var split = data.split();
+            int b = spec.training().batchSize();
+            RunReport report = new RunReport(RunReport.FORMAT, spec.name(), runDir.getFileName().toString(), status,
+                    message, passed, started.toString(), status == Status.running ? null : now.toString(),
+                    Duration.between(started, now).toMillis() / 1000.0, checks, deltas(test), test,
+                    List.copyOf(epochs), spec, options.experimentsDir().relativize(specFile).toString(), specSha,
+                    environment, new DataProvenance(data.source(), data.files(), split.train().count(),
+                    split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
+                    split.test().count() / b));
+            Reports.write(runDir, report);
+            return report;
+        }
+
+        private List<ThresholdCheck> checks(TestMetrics test) {
+            List<ThresholdCheck> out = new ArrayList<>();
+            if (spec.acceptance() == null || spec.acceptance().testAccuracyAbove() == null) return out;
+            double t = spec.acceptance().testAccuracyAbove();
+            for (int h = 0; h < test.accuracy().size(); h++) {
+                double a = test.accuracy().get(h);
+                out.add(new ThresholdCheck("testAccuracy", h, t, a, a > t));
+            }
+            return out;
+        }
+
+        private List<ReferenceDelta> deltas(TestMetrics test) {
+            ReferenceSpec ref = spec.reference();
+            if (ref == null) return List.of();
+            EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
+            List<ReferenceDelta> out = new ArrayList<>();
+            add(out, "testAccuracy", ref.testAccuracy(), test == null ? null : test.accuracy());
+            add(out, "testLoss", ref.testLoss(), test == null ? null : test.loss());
+            add(out, "devAccuracy", ref.devAccuracy(), last == null ? null : last.devAccuracy());
+            add(out, "trainAccuracy", ref.trainAccuracy(), last == null ? null : last.trainAccuracy());
+            return out;
+        }
+
+        private void add(List<ReferenceDelta> out, String metric, List<Double> seed, List<Double> reproduced) {
+            if (seed == null) return;
+            for (int h = 0; h < seed.size(); h++) {
+                Double r = reproduced == null ? null : reproduced.get(h);
+                out.add(new ReferenceDelta(metric, h, seed.get(h), r, r == null ? null : r - seed.get(h)));
+            }
+        }
+    }
+
+    static String epochLine(EpochMetrics m) {
+        StringBuilder sb = new StringBuilder(String.format("epoch %d: ", m.epoch()));
+        for (int h = 0; h < m.trainLoss().size(); h++) {
+            if (m.trainLoss().size() > 1) sb.append("[head ").append(h + 1).append("] ");
+            sb.append(String.format("train loss %.6f acc %.6f | dev loss %.6f acc %.6f  ", m.trainLoss().get(h),
+                    m.trainAccuracy().get(h), m.devLoss().get(h), m.devAccuracy().get(h)));
+        }
+        sb.append(String.format("(%.1f s, %,.0f img/s)", m.trainSeconds(), m.trainImagesPerSecond()));
+        return sb.toString();
+    }
+}

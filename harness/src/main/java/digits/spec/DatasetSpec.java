@@ -1,0 +1,42 @@
+package digits.spec;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+/**
+ * Where the images come from and how they are split, following the seed's protocol: the last
+ * {@code devFraction} of the training images (canonical order) is the dev set, the rest is shuffled
+ * with numpy's legacy generator seeded with {@code shuffleSeed}.
+ *
+ * @param name        {@code mnist} (fetched and verified on first use) or {@code idx} (the four paths below)
+ * @param trainImages IDX image file, relative to the data folder (only with {@code idx})
+ * @param trainLabels IDX label file, relative to the data folder (only with {@code idx})
+ * @param testImages  IDX image file, relative to the data folder (only with {@code idx})
+ * @param testLabels  IDX label file, relative to the data folder (only with {@code idx})
+ * @param devFraction fraction of the training images kept for the dev set (seed: 0.1)
+ * @param shuffleSeed numpy seed of the training-set permutation (seed: 12321)
+ * @param trainLimit  use only the first N training images (smoke runs, tests); null = all
+ * @param testLimit   use only the first N test images; null = all
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonPropertyOrder({"name", "trainImages", "trainLabels", "testImages", "testLabels", "devFraction", "shuffleSeed",
+        "trainLimit", "testLimit"})
+public record DatasetSpec(
+        String name,
+        String trainImages,
+        String trainLabels,
+        String testImages,
+        String testLabels,
+        Double devFraction,
+        Long shuffleSeed,
+        Integer trainLimit,
+        Integer testLimit) {
+
+    public static final String MNIST = "mnist";
+    public static final String IDX = "idx";
+
+    public DatasetSpec {
+        if (devFraction == null) devFraction = 0.1;
+        if (shuffleSeed == null) shuffleSeed = 12321L;
+    }
+}

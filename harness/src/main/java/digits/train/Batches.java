@@ -1,0 +1,61 @@
+package digits.train;
+
+import digits.data.LabeledImages;
+import java.util.ArrayList;
+import java.util.List;
+import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
+
+/**
+ * A data set cut into ready-made ND4J batches (pixels scaled to [0, 1]), built once so the training
+ * loop never copies or converts per step. Like the seed's {@code batchify_data}, the remainder that
+ * does not fill a batch is dropped.
+ */
+public final class Batches {
+
+    private final List<INDArray> features = new ArrayList<>();
+    private final List<int[][]> labels = new ArrayList<>();
+    private final int batchSize;
+
+    public Batches(LabeledImages data, int batchSize) {
+        this.batchSize = batchSize;
+        int size = data.size();
+        int heads = data.heads();
+        for (int start = 0; start + batchSize <= data.count(); start += batchSize) {
+            features.add(toFeatures(data, start, batchSize));
+            int[][] y = new int[heads][batchSize];
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < batchSize; i++) y[h][i] = data.label(h, start + i);
+            }
+            labels.add(y);
+        }
+        if (size == 0) throw new IllegalArgumentException("empty images");
+    }
+
+    /** Images {@code start..start+n} as a {@code [n, rows*cols]} float array in [0, 1]. */
+    static INDArray toFeatures(LabeledImages data, int start, int n) {
+        int size = data.size();
+        float[] x = new float[n * size];
+        byte[] px = data.pixels();
+        int offset = start * size;
+        for (int i = 0; i < x.length; i++) x[i] = (px[offset + i] & 0xff) / 255f;
+        return Nd4j.create(x, new long[] {n, size}, 'c');
+    }
+
+    public int count() {
+        return features.size();
+    }
+
+    public int batchSize() {
+        return batchSize;
+    }
+
+    public INDArray features(int i) {
+        return features.get(i);
+    }
+
+    /** Labels of batch {@code i}, indexed {@code [head][example]}. */
+    public int[][] labels(int i) {
+        return labels.get(i);
+    }
+}

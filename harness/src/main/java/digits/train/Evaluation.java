@@ -1,0 +1,142 @@
+package digits.train;
+
+import digits.data.LabeledImages;
+import java.util.ArrayList;
+import java.util.List;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
+
+/**
+ * Per-image results of a network on a data set (loss, prediction, confidence per head), and the
+ * aggregates the seed reports: the mean of per-batch means over full batches, and exact figures
+ * over every image. Inference runs in large chunks; dropout is off, so the chunk size does not
+ * change any result.
+ */
+public final class Evaluation {
+
+    /** Images per forward pass when evaluating: large enough to keep the BLAS busy. */
+    static final int CHUNK = 500;
+
+    private final double[][] loss;
+    private final int[][] predicted;
+    private final float[][] confidence;
+    private final int[][] truth;
+    private final int classes;
+
+    private Evaluation(double[][] loss, int[][] predicted, float[][] confidence, int[][] truth, int classes) {
+        this.loss = loss;
+        this.predicted = predicted;
+        this.confidence = confidence;
+        this.truth = truth;
+        this.classes = classes;
+    }
+
+    public static Evaluation of(MultiLayerNetwork net, LabeledImages data, int classes) {
+        int n = data.count();
+        int heads = data.heads();
+        double[][] loss = new double[heads][n];
+        int[][] predicted = new int[heads][n];
+        float[][] confidence = new float[heads][n];
+        int[][] truth = new int[heads][n];
+        for (int start = 0; start < n; start += CHUNK) {
+            int m = Math.min(CHUNK, n - start);
+            INDArray x = Batches.toFeatures(data, start, m);
+            float[][] logits = net.output(x, false).toFloatMatrix();
+            int[][] y = new int[heads][m];
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
+            }
+            SoftmaxHeads.Result r = SoftmaxHeads.evaluate(logits, y, classes, null);
+            for (int h = 0; h < heads; h++) {
+                System.arraycopy(r.loss()[h], 0, loss[h], start, m);
+                System.arraycopy(r.predicted()[h], 0, predicted[h], start, m);
+                System.arraycopy(r.confidence()[h], 0, confidence[h], start, m);
+                System.arraycopy(y[h], 0, truth[h], start, m);
+            }
+        }
+        return new Evaluation(loss, predicted, confidence, truth, classes);
+    }
+
+    public int heads() {
+        return truth.length;
+    }
+
+    public int count() {
+        return truth.length == 0 ? 0 : truth[0].length;
+    }
+
+    /** Images covered by full batches of {@code batchSize}. */
+    public int batchedCount(int batchSize) {
+        return count() / batchSize * batchSize;
+    }
+
+    /** Mean over full batches of the batch's mean loss, per head (the seed's figure). */
+    public List<Double> batchMeanLoss(int batchSize) {
+        List<Double> out = new ArrayList<>();
+        for (double[] l : loss) out.add(batchMean(l, batchSize));
+        return out;
+    }
+
+    /** Mean over full batches of the batch's accuracy, per head (the seed's figure). */
+    public List<Double> batchMeanAccuracy(int batchSize) {
+        List<Double> out = new ArrayList<>();
+        for (int h = 0; h < heads(); h++) out.add(batchMean(correct(h), batchSize));
+        return out;
+    }
+
+    /** Accuracy over every image, per head. */
+    public List<Double> exactAccuracy() {
+        List<Double> out = new ArrayList<>();
+        for (int h = 0; h < heads(); h++) out.add(batchMean(correct(h), count()));
+        return out;
+    }
+
+    /** Fraction of images whose every head is right. */
+    public double allHeadsAccuracy() {
+        int ok = 0;
+        for (int i = 0; i < count(); i++) {
+            boolean all = true;
+            for (int h = 0; h < heads(); h++) all &= predicted[h][i] == truth[h][i];
+            if (all) ok++;
+        }
+        return count() == 0 ? Double.NaN : (double) ok / count();
+    }
+
+    /** {@code [head][true][predicted]} counts over every image. */
+    public List<int[][]> confusion() {
+        List<int[][]> out = new ArrayList<>();
+        for (int h = 0; h < heads(); h++) {
+            int[][] m = new int[classes][classes];
+            for (int i = 0; i < count(); i++) m[truth[h][i]][predicted[h][i]]++;
+            out.add(m);
+        }
+        return out;
+    }
+
+    public int predicted(int head, int index) {
+        return predicted[head][index];
+    }
+
+    public float confidence(int head, int index) {
+        return confidence[head][index];
+    }
+
+    private double[] correct(int h) {
+        double[] c = new double[count()];
+        for (int i = 0; i < c.length; i++) c[i] = predicted[h][i] == truth[h][i] ? 1 : 0;
+        return c;
+    }
+
+    /** Mean of per-batch means over the full batches (all equal size, so also the plain mean over them). */
+    static double batchMean(double[] values, int batchSize) {
+        int batches = values.length / batchSize;
+        if (batches == 0) return Double.NaN;
+        double total = 0;
+        for (int b = 0; b < batches; b++) {
+            double s = 0;
+            for (int i = b * batchSize; i < (b + 1) * batchSize; i++) s += values[i];
+            total += s / batchSize;
+        }
+        return total / batches;
+    }
+}

@@ -1,0 +1,119 @@
+package digits.train;
+
+import digits.data.DataSplit;
+import digits.report.EpochMetrics;
+import digits.report.TestMetrics;
+import digits.spec.ExperimentSpec;
+import java.util.ArrayList;
+import java.util.List;
+import digits.model.DigitsNetwork;
+import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
+
+/**
+ * The training loop, in the seed's shape: for each epoch, one pass over the shuffled training batches
+ * (forward, per-head softmax cross-entropy, backward, SGD step), then the dev set; at the end the test
+ * set. Softmax and loss are computed here rather than in a DL4J output layer so the loss, the
+ * accuracy and the gradient come from the same forward pass, as in PyTorch.
+ */
+public final class Trainer {
+
+    /** Called after every epoch, e.g. to save a checkpoint and rewrite the report. */
+    public interface EpochListener {
+        void epochDone(EpochMetrics metrics, MultiLayerNetwork net);
+    }
+
+    private final ExperimentSpec spec;
+    private final Progress progress;
+
+    public Trainer(ExperimentSpec spec, Progress progress) {
+        this.spec = spec;
+        this.progress = progress;
+    }
+
+    public List<EpochMetrics> train(DigitsNetwork net, DataSplit data, EpochListener listener) {
+        int batchSize = spec.training().batchSize();
+        int classes = spec.model().output().classes();
+        int heads = spec.heads();
+        Batches train = new Batches(data.train(), batchSize);
+        if (train.count() == 0) {
+            throw new IllegalArgumentException("the training set (" + data.train().count() + " images) is smaller "
+                    + "than one batch of " + batchSize);
+        }
+        float[] gradient = new float[batchSize * heads * classes];
+        List<EpochMetrics> epochs = new ArrayList<>();
+        int iteration = 0;
+        for (int epoch = 1; epoch <= spec.training().epochs(); epoch++) {
+            double[] lossSum = new double[heads];
+            double[] accSum = new double[heads];
+            progress.startEpoch(epoch, spec.training().epochs(), train.count(), batchSize);
+            long start = System.nanoTime();
+            for (int b = 0; b < train.count(); b++) {
+                int[][] y = train.labels(b);
+                double[][] batchLoss = new double[heads][];
+                int[][][] batchPred = new int[1][][];
+                // forward (dropout on), per-head softmax cross-entropy on the logits, backward, SGD step
+                net.trainStep(train.features(b), logits -> {
+                    SoftmaxHeads.Result r = SoftmaxHeads.evaluate(logits, y, classes, gradient);
+                    System.arraycopy(r.loss(), 0, batchLoss, 0, heads);
+                    batchPred[0] = r.predicted();
+                    return gradient;
+                }, iteration, epoch - 1);
+                for (int h = 0; h < heads; h++) {
+                    double loss = mean(batchLoss[h]);
+                    if (!Double.isFinite(loss)) {
+                        progress.endEpoch();
+                        throw new DivergedException(epoch, b + 1, loss, spec.training().optimizer().learningRate());
+                    }
+                    lossSum[h] += loss;
+                    accSum[h] += accuracy(batchPred[0][h], y[h]);
+                }
+                iteration++;
+                progress.step(b + 1, lossSum[0] / (b + 1), accSum[0] / (b + 1));
+            }
+            double trainSeconds = (System.nanoTime() - start) / 1e9;
+            progress.endEpoch();
+            net.getLayerWiseConfigurations().setIterationCount(iteration);
+            net.getLayerWiseConfigurations().setEpochCount(epoch);
+
+            long devStart = System.nanoTime();
+            Evaluation dev = Evaluation.of(net, data.dev(), classes);
+            double devSeconds = (System.nanoTime() - devStart) / 1e9;
+            EpochMetrics m = new EpochMetrics(epoch, div(lossSum, train.count()), div(accSum, train.count()),
+                    dev.batchMeanLoss(batchSize), dev.batchMeanAccuracy(batchSize), dev.exactAccuracy(),
+                    heads > 1 ? dev.allHeadsAccuracy() : null, trainSeconds, devSeconds,
+                    train.count() * (double) batchSize / trainSeconds);
+            epochs.add(m);
+            listener.epochDone(m, net);
+        }
+        return epochs;
+    }
+
+    /** The seed's test evaluation, plus exact whole-set figures and confusion matrices. */
+    public TestMetrics test(MultiLayerNetwork net, DataSplit data) {
+        int batchSize = spec.training().batchSize();
+        long start = System.nanoTime();
+        Evaluation test = Evaluation.of(net, data.test(), spec.model().output().classes());
+        double seconds = (System.nanoTime() - start) / 1e9;
+        return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
+                spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
+                test.confusion(), seconds, test.count() / seconds);
+    }
+
+    private static double mean(double[] v) {
+        double s = 0;
+        for (double x : v) s += x;
+        return s / v.length;
+    }
+
+    private static double accuracy(int[] predicted, int[] truth) {
+        int ok = 0;
+        for (int i = 0; i < truth.length; i++) if (predicted[i] == truth[i]) ok++;
+        return (double) ok / truth.length;
+    }
+
+    private static List<Double> div(double[] sums, int n) {
+        List<Double> out = new ArrayList<>();
+        for (double s : sums) out.add(s / n);
+        return out;
+    }
+}
