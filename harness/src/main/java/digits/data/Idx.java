@@ -41,9 +41,10 @@ public final class Idx {
 
     public static Images readImages(Path file) {
         byte[] all = readAll(file);
-        if (all.length < 16) throw truncated(file, all.length, 16);
+        if (all.length < 4) throw truncated(file, all.length, 16);
         ByteBuffer b = ByteBuffer.wrap(all);
         checkMagic(file, b.getInt(), IMAGES_MAGIC, "images");
+        if (all.length < 16) throw truncated(file, all.length, 16);
         int n = b.getInt(), rows = b.getInt(), cols = b.getInt();
         if (n < 0 || rows <= 0 || cols <= 0 || rows > 4096 || cols > 4096) {
             throw new IdxFormatException(file, "impossible image dimensions " + n + "x" + rows + "x" + cols);
@@ -58,9 +59,10 @@ public final class Idx {
     /** Labels as bytes, each checked to be below {@code classes}. */
     public static byte[] readLabels(Path file, int classes) {
         byte[] all = readAll(file);
-        if (all.length < 8) throw truncated(file, all.length, 8);
+        if (all.length < 4) throw truncated(file, all.length, 8);
         ByteBuffer b = ByteBuffer.wrap(all);
         checkMagic(file, b.getInt(), LABELS_MAGIC, "labels");
+        if (all.length < 8) throw truncated(file, all.length, 8);
         int n = b.getInt();
         if (n < 0) throw new IdxFormatException(file, "negative label count " + n);
         checkLength(file, all.length, 8L + n);

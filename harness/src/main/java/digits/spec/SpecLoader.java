@@ -142,8 +142,8 @@ public final class SpecLoader {
             try (JsonParser p = factory.createParser(text)) {
                 JsonToken t;
                 while ((t = p.nextToken()) != null) {
-                    if (t == JsonToken.FIELD_NAME || p.getParsingContext().inArray() && (t.isScalarValue()
-                            || t == JsonToken.START_OBJECT || t == JsonToken.START_ARRAY)) {
+                    // first token seen at a path = where that field or list element starts
+                    if (t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
                         String pointer = p.getParsingContext().pathAsPointer().toString();
                         lines.byPath.putIfAbsent(dotted(pointer), p.currentTokenLocation().getLineNr());
                     }

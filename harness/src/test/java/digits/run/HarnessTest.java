@@ -1,0 +1,117 @@
+package digits.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import digits.TestData;
+import digits.report.Reports;
+import digits.report.RunReport;
+import digits.spec.SpecException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** End to end through the library, on a small subset of real MNIST. */
+class HarnessTest {
+
+    static final String SMALL = """
+            name: small
+            description: two epochs of a small CNN on 2,000 MNIST images
+            dataset: {name: mnist, trainLimit: 2000, testLimit: 500}
+            model:
+              input: [1, 28, 28]
+              layers:
+                - {type: conv2d, filters: 4, kernel: 3}
+                - {type: relu}
+                - {type: maxpool, size: 2}
+                - {type: flatten}
+                - {type: dense, units: 16}
+                - {type: dropout, p: 0.5}
+            training:
+              optimizer: {type: sgd, learningRate: 0.05, momentum: 0.9, nesterov: true}
+              batchSize: 32
+              epochs: 2
+              seed: 7
+            acceptance: {testAccuracyAbove: 0.5}
+            reference: {testAccuracy: 0.9}
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Harness harness(List<String> log) throws IOException {
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        Files.writeString(experiments.resolve("small.yaml"), SMALL);
+        return new Harness(new Harness.Options(experiments, TestData.root().resolve("data"), dir.resolve("reports"),
+                null, false, Duration.ofSeconds(30), log::add));
+    }
+
+    @Test
+    void sameSpecAndSeedGiveTheSameNumbersAndEachRunItsOwnFolder() throws IOException {
+        List<String> log = new ArrayList<>();
+        Harness h = harness(log);
+        Harness.Result a = h.run("small");
+        Harness.Result b = h.run("small");
+
+        assertThat(a.runDir()).isNotEqualTo(b.runDir());
+        assertThat(a.report().epochs()).isEqualTo(b.report().epochs().stream().map(e -> new digits.report.EpochMetrics(
+                e.epoch(), e.trainLoss(), e.trainAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
+                e.devAllHeadsAccuracy(), a.report().epochs().get(e.epoch() - 1).trainSeconds(),
+                a.report().epochs().get(e.epoch() - 1).devSeconds(),
+                a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond())).toList());
+        assertThat(a.report().test().accuracy()).isEqualTo(b.report().test().accuracy());
+        assertThat(a.report().test().loss()).isEqualTo(b.report().test().loss());
+
+        // latest points at the second run
+        assertThat(Files.readString(b.runDir().getParent().resolve("latest/report.json")))
+                .isEqualTo(Files.readString(b.runDir().resolve("report.json")));
+        assertThat(log).anyMatch(l -> l.startsWith("epoch 2: train loss"));
+    }
+
+    @Test
+    void reportCarriesSpecMetricsThresholdsReferenceEnvironmentAndProvenance() throws IOException {
+        Harness.Result r = harness(new ArrayList<>()).run("small");
+        RunReport report = Reports.read(r.runDir().resolve("report.json"));
+        assertThat(report.status()).isEqualTo(RunReport.Status.completed);
+        assertThat(report.passed()).isTrue();
+        assertThat(report.epochs()).hasSize(2);
+        assertThat(report.spec().name()).isEqualTo("small");
+        assertThat(report.specSha256()).hasSize(64);
+        assertThat(report.test().images()).isEqualTo(480);          // 15 full batches of 32
+        assertThat(report.test().imagesExact()).isEqualTo(500);
+        assertThat(report.test().confusion().get(0)).hasDimensions(10, 10);
+        int total = 0;
+        for (int[] row : report.test().confusion().get(0)) for (int c : row) total += c;
+        assertThat(total).isEqualTo(500);
+        assertThat(report.acceptance()).singleElement().satisfies(c -> {
+            assertThat(c.threshold()).isEqualTo(0.5);
+            assertThat(c.passed()).isEqualTo(c.actual() > 0.5);
+        });
+        assertThat(report.reference()).singleElement().satisfies(d -> {
+            assertThat(d.seed()).isEqualTo(0.9);
+            assertThat(d.delta()).isEqualTo(d.reproduced() - 0.9);
+        });
+        assertThat(report.environment().backend()).isEqualTo("Cpu");
+        assertThat(report.environment().dl4jVersion()).isEqualTo("1.0.0-M2.1");
+        assertThat(report.data().sha256()).containsEntry("train-images-idx3-ubyte",
+                "ba891046e6505d7aadcbbe25680a0738ad16aec93bde7f9b65e87a2fc25776db");
+        assertThat(report.data().trainImages()).isEqualTo(1800);
+        assertThat(report.data().devImages()).isEqualTo(200);
+        assertThat(r.runDir().resolve("model.zip")).isNotEmptyFile();
+        JsonNode json = Reports.JSON.readTree(r.runDir().resolve("report.json").toFile());
+        assertThat(json.path("spec").path("model").path("layers").get(0).path("type").asText()).isEqualTo("conv2d");
+    }
+
+    @Test
+    void unknownExperimentListsTheNamesThatExist() throws IOException {
+        Harness h = harness(new ArrayList<>());
+        assertThatThrownBy(() -> h.run("nope")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("no spec named 'nope'; allowed: small");
+    }
+}

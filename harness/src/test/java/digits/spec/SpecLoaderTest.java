@@ -1,0 +1,147 @@
+package digits.spec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import digits.TestData;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class SpecLoaderTest {
+
+    static final String VALID = """
+            name: t
+            description: test
+            dataset:
+              name: mnist
+            model:
+              input: [1, 28, 28]
+              layers:
+                - {type: conv2d, filters: 4, kernel: 3}
+                - {type: relu}
+                - {type: maxpool, size: 2}
+                - {type: flatten}
+                - {type: dense, units: 8}
+                - {type: dropout, p: 0.5}
+            training:
+              optimizer: {type: sgd, learningRate: 0.1, momentum: 0.9, nesterov: true}
+              batchSize: 32
+              epochs: 2
+            acceptance:
+              testAccuracyAbove: 0.5
+            """;
+
+    @TempDir
+    Path dir;
+
+    private ExperimentSpec parse(String yaml) {
+        return SpecLoader.parse(dir.resolve("t.yaml"), yaml);
+    }
+
+    @Test
+    void shippedSpecsAreValidAndFaithfulToTheSeed() {
+        SpecCatalog catalog = SpecCatalog.scan(TestData.experiments());
+        assertThat(catalog.names()).contains("mlp-baseline", "mlp-128-leakyrelu", "cnn");
+        ExperimentSpec base = catalog.load("mlp-baseline");
+        assertThat(base.training().batchSize()).isEqualTo(32);
+        assertThat(base.training().optimizer().learningRate()).isEqualTo(0.1);
+        assertThat(base.acceptance().testAccuracyAbove()).isEqualTo(0.85);
+        assertThat(base.dataset().shuffleSeed()).isEqualTo(12321L);
+        ExperimentSpec cnn = catalog.load("cnn");
+        assertThat(cnn.training().optimizer().nesterov()).isTrue();
+        assertThat(cnn.acceptance().testAccuracyAbove()).isEqualTo(0.985);
+        assertThat(cnn.reference().testAccuracy().get(0)).isEqualTo(0.9906850961538461);
+    }
+
+    @Test
+    void validSpecParsesWithDefaults() {
+        ExperimentSpec s = parse(VALID);
+        assertThat(s.model().output().heads()).isEqualTo(1);
+        assertThat(s.model().output().classes()).isEqualTo(10);
+        assertThat(s.training().weightInit()).isEqualTo("pytorch");
+        assertThat(s.dataset().devFraction()).isEqualTo(0.1);
+        assertThat(s.model().layers().get(0)).isEqualTo(new LayerSpec.Conv2d(4, 3, 1, 0));
+    }
+
+    @Test
+    void jsonIsAcceptedToo() throws IOException {
+        Path f = Files.writeString(dir.resolve("j.json"), """
+                {"name": "j", "dataset": {"name": "mnist"},
+                 "model": {"input": [1, 28, 28], "layers": [{"type": "flatten"}]},
+                 "training": {"optimizer": {"learningRate": 0.1}, "batchSize": 8, "epochs": 1}}""");
+        assertThat(SpecLoader.load(f).training().batchSize()).isEqualTo(8);
+    }
+
+    /** Each bad input: the replacement applied to VALID, then the expected line, field and message part. */
+    @ParameterizedTest(name = "{0}")
+    @CsvSource(delimiter = '|', textBlock = """
+            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: batchSize, epochs, optimizer, seed, weightInit
+            unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: conv2d, dense, dropout, flatten, leakyrelu, maxpool, relu
+            zero learning rate   | 'learningRate: 0.1'          | 'learningRate: 0'               | 15 | training.optimizer.learningRate: 0.0 is out of range; allowed: (0, 10]
+            negative lr          | 'learningRate: 0.1'          | 'learningRate: -1'              | 15 | training.optimizer.learningRate: -1.0 is out of range
+            batch size zero      | 'batchSize: 32'              | 'batchSize: 0'                  | 16 | training.batchSize: 0 is out of range; allowed: [1, 65536]
+            epochs zero          | 'epochs: 2'                  | 'epochs: 0'                     | 17 | training.epochs: 0 is out of range; allowed: [1, 10000]
+            dropout one          | 'p: 0.5'                     | 'p: 1.0'                        | 13 | model.layers[5].p: 1.0 is out of range; allowed: [0, 1)
+            kernel too large     | 'kernel: 3'                  | 'kernel: 30'                    | 8  | model.layers[0].kernel: 30 does not fit the 28x28 input it receives; allowed: 1..28
+            dense before flatten | '- {type: flatten}'          | '- {type: relu}'                | 12 | model.layers[4]: dense needs a flat input but receives 4x13x13
+            wrong type           | 'epochs: 2'                  | 'epochs: many'                  | 17 | training.epochs: expected a whole number
+            float for int        | 'epochs: 2'                  | 'epochs: 2.5'                   | 17 | training.epochs: expected a whole number
+            missing field        | 'batchSize: 32'              | 'seed: 1'                       | 14 | training.batchSize: missing; expected a whole number
+            name mismatch        | 'name: t'                    | 'name: other'                   | 1  | name: 'other' differs from the file name; allowed: 't'
+            bad input shape      | 'input: [1, 28, 28]'         | 'input: [28, 28]'               | 6  | model.input: [28, 28] is not a shape
+            unknown optimizer    | 'type: sgd'                  | 'type: adam'                    | 15 | training.optimizer.type: unknown optimizer 'adam'; allowed: sgd
+            nesterov without m   | 'momentum: 0.9'              | 'momentum: 0'                   | 15 | training.optimizer.nesterov: Nesterov momentum needs momentum > 0
+            unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx
+            threshold above one  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 1.5'        | 19 | acceptance.testAccuracyAbove: 1.5 is out of range; allowed: [0, 1)
+            """)
+    void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,
+                                                              String message) {
+        String yaml = VALID.replace(from, to.replace("\\n", "\n"));
+        assertThat(yaml).isNotEqualTo(VALID);
+        assertThatThrownBy(() -> parse(yaml)).isInstanceOf(SpecException.class)
+                .satisfies(e -> {
+                    assertThat(e.getMessage()).doesNotContain("\n");
+                    assertThat(e.getMessage()).startsWith(dir.resolve("t.yaml") + ":" + line + ": ");
+                    assertThat(e.getMessage()).contains(message);
+                });
+    }
+
+    @Test
+    void yamlSyntaxErrorNamesTheLine() {
+        assertThatThrownBy(() -> parse(VALID.replace("epochs: 2", "epochs: [2"))).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(dir.resolve("t.yaml") + ":").hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void idxPathsCannotLeaveTheDataFolder() {
+        String yaml = VALID.replace("  name: mnist", "  name: idx\n  trainImages: ../secret\n  trainLabels: a\n"
+                + "  testImages: b\n  testLabels: c");
+        assertThatThrownBy(() -> parse(yaml)).hasMessageContaining("dataset.trainImages: '../secret' leaves the data folder");
+    }
+
+    @Test
+    void catalogListsNamesAndRefusesUnknownAndPathLikeNames() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), VALID.replace("name: t", "name: a"));
+        Files.writeString(dir.resolve("b.yml"), VALID.replace("name: t", "name: b"));
+        SpecCatalog c = SpecCatalog.scan(dir);
+        assertThat(c.names()).containsExactly("a", "b");
+        assertThat(c.select("all")).containsExactly("a", "b");
+        assertThat(c.select("b, a")).containsExactly("b", "a");
+        assertThatThrownBy(() -> c.file("nope")).hasMessageContaining("no spec named 'nope'; allowed: a, b");
+        assertThatThrownBy(() -> c.file("../a")).hasMessageContaining("'../a' is not a spec name");
+        assertThatThrownBy(() -> c.file("x/a")).hasMessageContaining("is not a spec name");
+    }
+
+    @Test
+    void twoSpecsWithOneNameAreAnError() throws IOException {
+        Files.writeString(dir.resolve("a.yaml"), VALID.replace("name: t", "name: a"));
+        Files.writeString(dir.resolve("a.json"), "{}");
+        assertThatThrownBy(() -> SpecCatalog.scan(dir)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("'a' is also defined by");
+    }
+}
