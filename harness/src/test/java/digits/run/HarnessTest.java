@@ -108,6 +108,60 @@ class HarnessTest {
         assertThat(json.path("spec").path("model").path("layers").get(0).path("type").asText()).isEqualTo("conv2d");
     }
 
+    /** 10x10 images whose label is the row that is lit, in IDX files under the data folder. */
+    private Path toyData(int n, long seed) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data/toy"));
+        java.util.Random rnd = new java.util.Random(seed);
+        for (String part : new String[] {"train", "test"}) {
+            byte[] px = new byte[n * 100];
+            byte[] labels = new byte[n];
+            for (int i = 0; i < n; i++) {
+                int label = rnd.nextInt(10);
+                labels[i] = (byte) label;
+                for (int c = 0; c < 10; c++) px[i * 100 + label * 10 + c] = (byte) (150 + rnd.nextInt(100));
+                px[i * 100 + rnd.nextInt(100)] = (byte) rnd.nextInt(256); // a little noise
+            }
+            try (var out = Files.newOutputStream(data.resolve(part + "-images"))) {
+                digits.data.Idx.writeImages(out, n, 10, 10, px);
+            }
+            try (var out = Files.newOutputStream(data.resolve(part + "-labels"))) {
+                digits.data.Idx.writeLabels(out, labels);
+            }
+        }
+        return dir.resolve("data");
+    }
+
+    private static final String TOY = """
+            name: toy
+            dataset: {name: idx, trainImages: toy/train-images, trainLabels: toy/train-labels,
+                      testImages: toy/test-images, testLabels: toy/test-labels}
+            model:
+              input: [1, 10, 10]
+              layers: [{type: flatten}, {type: dense, units: 16}, {type: relu}]
+            training:
+              optimizer: {type: sgd, learningRate: 0.5}
+              batchSize: 16
+              epochs: 3
+            acceptance: {testAccuracyAbove: 0.9}
+            """;
+
+    @Test
+    void anyIdxDataSetCanBeNamedByPath() throws IOException {
+        Path data = toyData(1000, 5);
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        Files.writeString(experiments.resolve("toy.yaml"), TOY);
+        Harness h = new Harness(new Harness.Options(experiments, data, dir.resolve("reports"), null, false,
+                Duration.ofSeconds(30), s -> { }));
+        Harness.Result r = h.run("toy");
+        assertThat(r.passed()).isTrue();
+        assertThat(r.report().data().source()).contains("IDX files");
+        assertThat(r.report().data().sha256()).containsKey("toy/train-images");
+
+        Files.writeString(experiments.resolve("toy.yaml"), TOY.replace("input: [1, 10, 10]", "input: [1, 28, 28]"));
+        assertThatThrownBy(() -> h.run("toy")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("model.input: [1, 28, 28] does not match the dataset's images; allowed: [1, 10, 10]");
+    }
+
     @Test
     void unknownExperimentListsTheNamesThatExist() throws IOException {
         Harness h = harness(new ArrayList<>());

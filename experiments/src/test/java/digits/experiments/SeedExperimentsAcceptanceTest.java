@@ -1,0 +1,54 @@
+package digits.experiments;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import digits.report.RunReport;
+import digits.run.Harness;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The seed notebook's MNIST experiments, each trained in full from its spec on real MNIST and held
+ * to the spec's acceptance threshold. A miss fails the build. Reports land in
+ * {@code experiments/target/acceptance-reports/} (or {@code -Ddigits.acceptance.reportsDir}).
+ */
+class SeedExperimentsAcceptanceTest {
+
+    static Harness harness() {
+        Path root = Path.of(System.getProperty("digits.root", "..")).toAbsolutePath().normalize();
+        Path reports = Path.of(System.getProperty("digits.acceptance.reportsDir",
+                root.resolve("experiments/target/acceptance-reports").toString()));
+        return new Harness(Harness.Options.forRoot(root, System.out::println).withReportsDir(reports));
+    }
+
+    static void assertPasses(String experiment) {
+        Harness.Result result = harness().run(experiment);
+        RunReport r = result.report();
+        assertThat(r.status()).isEqualTo(RunReport.Status.completed);
+        assertThat(r.epochs()).hasSize(r.spec().training().epochs());
+        double threshold = r.spec().acceptance().testAccuracyAbove();
+        for (int head = 0; head < r.test().accuracy().size(); head++) {
+            double seed = r.spec().reference().testAccuracy().get(head);
+            assertThat(r.test().accuracy().get(head))
+                    .as("%s test accuracy (head %d; seed notebook %.4f; report %s)", experiment, head + 1, seed,
+                            result.runDir().resolve("report.json"))
+                    .isGreaterThan(threshold);
+        }
+        assertThat(r.passed()).isTrue();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @ValueSource(strings = {"mlp-baseline", "mlp-128-leakyrelu"})
+    void fullyConnected(String experiment) {
+        assertPasses(experiment);
+    }
+
+    @Test
+    @Tag("cnn")
+    void convolutional() {
+        assertPasses("cnn");
+    }
+}
