@@ -33,6 +33,9 @@ public final class DatasetLoader {
     /** Only the image shape (count, rows, cols) of the training images, without loading them. */
     public int[] trainImageShape(DatasetSpec spec) {
         if (DatasetSpec.MNIST.equals(spec.name())) return new int[] {60000, 28, 28};
+        if (DatasetSpec.MULTI_DIGIT.equals(spec.name())) {
+            return new int[] {spec.multiDigit().trainCount(), spec.multiDigit().rows(), 28};
+        }
         return Idx.imageHeader(inside(spec.trainImages(), "dataset.trainImages"));
     }
 
@@ -40,7 +43,16 @@ public final class DatasetLoader {
         Path trImg, trLab, teImg, teLab;
         String source;
         Map<String, String> files = new LinkedHashMap<>();
-        if (DatasetSpec.MNIST.equals(spec.name())) {
+        if (DatasetSpec.MULTI_DIGIT.equals(spec.name())) {
+            Mnist.Files4 mnist = new Mnist(dataDir.resolve("mnist"), localMnist, log).obtain();
+            Path dir = MultiDigitMnist.obtain(dataDir, spec.multiDigit(), mnist, log);
+            trImg = dir.resolve(MultiDigitMnist.TRAIN_IMAGES);
+            trLab = dir.resolve(MultiDigitMnist.TRAIN_LABELS);
+            teImg = dir.resolve(MultiDigitMnist.TEST_IMAGES);
+            teLab = dir.resolve(MultiDigitMnist.TEST_LABELS);
+            source = "two-digit MNIST generated in " + dataDir.relativize(dir) + " from MNIST, " + mnist.source();
+            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataDir.relativize(p).toString(), Sha256.of(p));
+        } else if (DatasetSpec.MNIST.equals(spec.name())) {
             Mnist.Files4 mnist = new Mnist(dataDir.resolve("mnist"), localMnist, log).obtain();
             trImg = mnist.file(Mnist.TRAIN_IMAGES);
             trLab = mnist.file(Mnist.TRAIN_LABELS);
@@ -76,11 +88,11 @@ public final class DatasetLoader {
 
     static LabeledImages read(Path images, Path labels, int classes) {
         Idx.Images img = Idx.readImages(images);
-        byte[] lab = Idx.readLabels(labels, classes);
-        if (lab.length != img.count()) {
-            throw new DataException(labels + ": " + lab.length + " labels for " + img.count() + " images in "
+        byte[][] lab = Idx.readLabelTable(labels, classes);
+        if (lab[0].length != img.count()) {
+            throw new DataException(labels + ": " + lab[0].length + " labels for " + img.count() + " images in "
                     + images.getFileName());
         }
-        return new LabeledImages(img.count(), img.rows(), img.cols(), img.pixels(), new byte[][] {lab});
+        return new LabeledImages(img.count(), img.rows(), img.cols(), img.pixels(), lab);
     }
 }

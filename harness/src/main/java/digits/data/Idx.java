@@ -17,6 +17,8 @@ public final class Idx {
 
     public static final int IMAGES_MAGIC = 0x00000803;
     public static final int LABELS_MAGIC = 0x00000801;
+    /** Unsigned bytes, two dimensions: a label table of (images, heads), e.g. the two digits of an image. */
+    public static final int LABEL_TABLE_MAGIC = 0x00000802;
 
     private Idx() {}
 
@@ -75,6 +77,50 @@ public final class Idx {
             }
         }
         return labels;
+    }
+
+    /**
+     * Labels as {@code [head][image]}: a one-dimensional label file gives one head, a two-dimensional one
+     * (magic 0x00000802, shape images x heads) one head per column.
+     */
+    public static byte[][] readLabelTable(Path file, int classes) {
+        byte[] all = readAll(file);
+        if (all.length < 4) throw truncated(file, all.length, 8);
+        ByteBuffer b = ByteBuffer.wrap(all);
+        int magic = b.getInt();
+        if (magic == LABELS_MAGIC) return new byte[][] {readLabels(file, classes)};
+        checkMagic(file, magic, LABEL_TABLE_MAGIC, "label table");
+        if (all.length < 12) throw truncated(file, all.length, 12);
+        int n = b.getInt(), heads = b.getInt();
+        if (n < 0 || heads < 1 || heads > 16) {
+            throw new IdxFormatException(file, "impossible label table dimensions " + n + "x" + heads);
+        }
+        checkLength(file, all.length, 12L + (long) n * heads);
+        byte[][] out = new byte[heads][n];
+        for (int i = 0; i < n; i++) {
+            for (int h = 0; h < heads; h++) {
+                byte v = all[12 + i * heads + h];
+                if ((v & 0xff) >= classes) {
+                    throw new IdxFormatException(file, "label " + (v & 0xff) + " at image " + i + ", column " + h
+                            + " is not a class; allowed: 0.." + (classes - 1));
+                }
+                out[h][i] = v;
+            }
+        }
+        return out;
+    }
+
+    /** Writes {@code labels[head][image]} as a two-dimensional IDX table (images x heads). */
+    public static void writeLabelTable(OutputStream out, byte[][] labels) throws IOException {
+        DataOutputStream d = new DataOutputStream(out);
+        int n = labels[0].length;
+        d.writeInt(LABEL_TABLE_MAGIC);
+        d.writeInt(n);
+        d.writeInt(labels.length);
+        byte[] rows = new byte[n * labels.length];
+        for (int i = 0; i < n; i++) for (int h = 0; h < labels.length; h++) rows[i * labels.length + h] = labels[h][i];
+        d.write(rows);
+        d.flush();
     }
 
     public static void writeImages(OutputStream out, int count, int rows, int cols, byte[] pixels) throws IOException {

@@ -251,6 +251,7 @@ public final class Mnist {
                 throw new DataException(name + " from " + from + " is not the genuine file (" + written + " bytes, "
                         + "sha256 " + sha + ")");
             }
+            digits.report.AtomicFiles.readableByAll(tmp);
             try {
                 Files.move(tmp, cacheDir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
                         StandardCopyOption.REPLACE_EXISTING);

@@ -115,6 +115,26 @@ public final class Harness {
         }
     }
 
+    /**
+     * Renders the first {@code count} test images of an experiment's dataset, with their labels, to
+     * {@code reports/<experiment>/samples.png}.
+     */
+    public Path samples(String name, int count) {
+        ExperimentSpec spec = catalog().load(name);
+        Reports reports = new Reports(options.reportsDir());
+        reports.checkWritable();
+        DatasetLoader.Loaded data = new DatasetLoader(options.dataDir(), options.localMnist(), options.log())
+                .load(spec.dataset(), spec.model().output().classes());
+        Path png = reports.root().resolve(spec.name()).resolve("samples.png");
+        try {
+            java.nio.file.Files.createDirectories(png.getParent());
+            digits.report.SampleSheet.write(data.split().test(), count, 8, png);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
+        }
+        return png;
+    }
+
     private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {
         var m = spec.model();
         if (m.channels() != 1 || m.height() != shape[1] || m.width() != shape[2]) {

@@ -17,10 +17,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param shuffleSeed numpy seed of the training-set permutation (seed: 12321)
  * @param trainLimit  use only the first N training images (smoke runs, tests); null = all
  * @param testLimit   use only the first N test images; null = all
+ * @param multiDigit  how {@code multi-digit-mnist} images are composed (defaults: the seed's sizes)
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "trainImages", "trainLabels", "testImages", "testLabels", "devFraction", "shuffleSeed",
-        "trainLimit", "testLimit"})
+        "trainLimit", "testLimit", "multiDigit"})
 public record DatasetSpec(
         String name,
         String trainImages,
@@ -30,13 +31,36 @@ public record DatasetSpec(
         Double devFraction,
         Long shuffleSeed,
         Integer trainLimit,
-        Integer testLimit) {
+        Integer testLimit,
+        MultiDigitSpec multiDigit) {
 
     public static final String MNIST = "mnist";
     public static final String IDX = "idx";
+    public static final String MULTI_DIGIT = "multi-digit-mnist";
 
     public DatasetSpec {
         if (devFraction == null) devFraction = 0.1;
         if (shuffleSeed == null) shuffleSeed = 12321L;
+        if (multiDigit == null && MULTI_DIGIT.equals(name)) multiDigit = new MultiDigitSpec(null, null, null, null);
+    }
+
+    /**
+     * Two MNIST digits in one image: the first in the top rows, the second {@code 28 - overlap} rows lower,
+     * merged by pixel-wise maximum; {@code trainCount} images drawn from MNIST's training images and
+     * {@code testCount} from its test images, with a generator seeded by {@code seed}.
+     */
+    @JsonPropertyOrder({"trainCount", "testCount", "overlap", "seed"})
+    public record MultiDigitSpec(Integer trainCount, Integer testCount, Integer overlap, Long seed) {
+        public MultiDigitSpec {
+            if (trainCount == null) trainCount = 40000;
+            if (testCount == null) testCount = 4000;
+            if (overlap == null) overlap = 14;
+            if (seed == null) seed = 12321L;
+        }
+
+        /** Image height: two 28-row digits sharing {@code overlap} rows. */
+        public int rows() {
+            return 56 - overlap;
+        }
     }
 }

@@ -83,7 +83,7 @@ final class SpecValidator {
     }
 
     private void checkDataset(DatasetSpec d) {
-        String kind = required(d.name(), "dataset.name", "'mnist' or 'idx'");
+        String kind = required(d.name(), "dataset.name", "mnist, idx or multi-digit-mnist");
         if (DatasetSpec.IDX.equals(kind)) {
             for (String[] f : new String[][] {{d.trainImages(), "trainImages"}, {d.trainLabels(), "trainLabels"},
                     {d.testImages(), "testImages"}, {d.testLabels(), "testLabels"}}) {
@@ -94,13 +94,23 @@ final class SpecValidator {
                             + "inside it, without '..'");
                 }
             }
-        } else if (DatasetSpec.MNIST.equals(kind)) {
+        } else if (DatasetSpec.MNIST.equals(kind) || DatasetSpec.MULTI_DIGIT.equals(kind)) {
             for (String[] f : new String[][] {{d.trainImages(), "trainImages"}, {d.trainLabels(), "trainLabels"},
                     {d.testImages(), "testImages"}, {d.testLabels(), "testLabels"}}) {
                 if (f[0] != null) throw fail("dataset." + f[1], "only for 'name: idx'; MNIST's files are fixed");
             }
         } else {
-            throw fail("dataset.name", "unknown dataset '" + kind + "'; allowed: mnist, idx");
+            throw fail("dataset.name", "unknown dataset '" + kind + "'; allowed: mnist, idx, multi-digit-mnist");
+        }
+        if (DatasetSpec.MULTI_DIGIT.equals(kind)) {
+            DatasetSpec.MultiDigitSpec m = d.multiDigit();
+            range(m.trainCount(), "dataset.multiDigit.trainCount", 10, true, 1_000_000, true);
+            range(m.testCount(), "dataset.multiDigit.testCount", 1, true, 1_000_000, true);
+            range(m.overlap(), "dataset.multiDigit.overlap", 0, true, 28, true);
+            range(m.seed(), "dataset.multiDigit.seed", 0, true, Long.MAX_VALUE, true);
+        }
+        if (d.multiDigit() != null && !DatasetSpec.MULTI_DIGIT.equals(kind)) {
+            throw fail("dataset.multiDigit", "only for 'name: multi-digit-mnist'");
         }
         range(d.devFraction(), "dataset.devFraction", 0, false, 0.5, true);
         range(d.shuffleSeed(), "dataset.shuffleSeed", 0, true, 4294967295.0, true);

@@ -42,7 +42,7 @@ class MnistTest {
         LabeledImages train = DatasetLoader.read(files.file(Mnist.TRAIN_IMAGES), files.file(Mnist.TRAIN_LABELS), 10);
         LabeledImages test = DatasetLoader.read(files.file(Mnist.TEST_IMAGES), files.file(Mnist.TEST_LABELS), 10);
         DataSplit split = DataSplit.of(train, test, new DatasetSpec("mnist", null, null, null, null, null, null, null,
-                null));
+                null, null));
         assertThat(split.train().count()).isEqualTo(54000);
         assertThat(split.dev().count()).isEqualTo(6000);
         assertThat(split.test().count()).isEqualTo(10000);

@@ -96,7 +96,7 @@ class SpecLoaderTest {
             bad input shape      | 'input: [1, 28, 28]'         | 'input: [28, 28]'               | 6  | model.input: [28, 28] is not a shape
             unknown optimizer    | 'type: sgd'                  | 'type: adam'                    | 15 | training.optimizer.type: unknown optimizer 'adam'; allowed: sgd
             nesterov without m   | 'momentum: 0.9'              | 'momentum: 0'                   | 15 | training.optimizer.nesterov: Nesterov momentum needs momentum > 0
-            unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx
+            unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx, multi-digit-mnist
             threshold above one  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 1.5'        | 19 | acceptance.testAccuracyAbove: 1.5 is out of range; allowed: [0, 1)
             """)
     void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,
