@@ -186,9 +186,13 @@ public final class Harness {
                 report.acceptance().forEach(c -> log.accept(String.format("test accuracy%s %.4f > %.4f: %s",
                         spec.heads() > 1 ? " (head " + (c.head() + 1) + ")" : "", c.actual(), c.threshold(),
                         c.passed() ? "PASS" : "FAIL")));
+                if (test.allHeadsAccuracy() != null) {
+                    log.accept(String.format("test images with every head right: %.4f", test.allHeadsAccuracy()));
+                }
                 report.reference().stream().filter(r -> r.metric().equals("testAccuracy")).forEach(r -> log.accept(
-                        String.format("seed notebook reported %.4f; reproduced %.4f (delta %+.4f)", r.seed(),
-                                r.reproduced(), r.delta())));
+                        String.format("seed notebook reported%s %.4f; reproduced %.4f (delta %+.4f)",
+                                spec.heads() > 1 ? " (head " + (r.head() + 1) + ")" : "", r.seed(), r.reproduced(),
+                                r.delta())));
                 return new Result(report, runDir);
             } catch (DivergedException e) {
                 write(Status.diverged, e.getMessage(), null);
@@ -273,6 +277,10 @@ public final class Harness {
             if (m.trainLoss().size() > 1) sb.append("[head ").append(h + 1).append("] ");
             sb.append(String.format("train loss %.6f acc %.6f | dev loss %.6f acc %.6f  ", m.trainLoss().get(h),
                     m.trainAccuracy().get(h), m.devLoss().get(h), m.devAccuracy().get(h)));
+        }
+        if (m.devAllHeadsAccuracy() != null) {
+            sb.append(String.format("| all heads right: train %.4f dev %.4f  ", m.trainAllHeadsAccuracy(),
+                    m.devAllHeadsAccuracy()));
         }
         sb.append(String.format("(%.1f s, %,.0f img/s)", m.trainSeconds(), m.trainImagesPerSecond()));
         return sb.toString();

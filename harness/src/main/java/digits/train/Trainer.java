@@ -45,6 +45,7 @@ public final class Trainer {
         for (int epoch = 1; epoch <= spec.training().epochs(); epoch++) {
             double[] lossSum = new double[heads];
             double[] accSum = new double[heads];
+            double allHeadsSum = 0;
             progress.startEpoch(epoch, spec.training().epochs(), train.count(), batchSize);
             long start = System.nanoTime();
             for (int b = 0; b < train.count(); b++) {
@@ -58,6 +59,7 @@ public final class Trainer {
                     batchPred[0] = r.predicted();
                     return gradient;
                 }, iteration, epoch - 1);
+                allHeadsSum += allHeadsAccuracy(batchPred[0], y);
                 for (int h = 0; h < heads; h++) {
                     double loss = mean(batchLoss[h]);
                     if (!Double.isFinite(loss)) {
@@ -79,6 +81,7 @@ public final class Trainer {
             Evaluation dev = Evaluation.of(net, data.dev(), classes);
             double devSeconds = (System.nanoTime() - devStart) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch, div(lossSum, train.count()), div(accSum, train.count()),
+                    heads > 1 ? allHeadsSum / train.count() : null,
                     dev.batchMeanLoss(batchSize), dev.batchMeanAccuracy(batchSize), dev.exactAccuracy(),
                     heads > 1 ? dev.allHeadsAccuracy() : null, trainSeconds, devSeconds,
                     train.count() * (double) batchSize / trainSeconds);
@@ -109,6 +112,17 @@ public final class Trainer {
         int ok = 0;
         for (int i = 0; i < truth.length; i++) if (predicted[i] == truth[i]) ok++;
         return (double) ok / truth.length;
+    }
+
+    /** Fraction of the batch whose every head is right. */
+    private static double allHeadsAccuracy(int[][] predicted, int[][] truth) {
+        int ok = 0;
+        for (int i = 0; i < truth[0].length; i++) {
+            boolean all = true;
+            for (int h = 0; h < truth.length; h++) all &= predicted[h][i] == truth[h][i];
+            if (all) ok++;
+        }
+        return (double) ok / truth[0].length;
     }
 
     private static List<Double> div(double[] sums, int n) {

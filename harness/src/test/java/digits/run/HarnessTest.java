@@ -61,7 +61,7 @@ class HarnessTest {
 
         assertThat(a.runDir()).isNotEqualTo(b.runDir());
         assertThat(a.report().epochs()).isEqualTo(b.report().epochs().stream().map(e -> new digits.report.EpochMetrics(
-                e.epoch(), e.trainLoss(), e.trainAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
+                e.epoch(), e.trainLoss(), e.trainAccuracy(), e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
                 e.devAllHeadsAccuracy(), a.report().epochs().get(e.epoch() - 1).trainSeconds(),
                 a.report().epochs().get(e.epoch() - 1).devSeconds(),
                 a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond())).toList());
@@ -160,6 +160,70 @@ class HarnessTest {
         Files.writeString(experiments.resolve("toy.yaml"), TOY.replace("input: [1, 10, 10]", "input: [1, 28, 28]"));
         assertThatThrownBy(() -> h.run("toy")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("model.input: [1, 28, 28] does not match the dataset's images; allowed: [1, 10, 10]");
+    }
+
+    /** 20x10 images lighting row a (first label) and row 10 + b (second label), two-column label table. */
+    private Path twoHeadToyData(int n) throws IOException {
+        Path data = Files.createDirectories(dir.resolve("data/two"));
+        java.util.Random rnd = new java.util.Random(11);
+        for (String part : new String[] {"train", "test"}) {
+            byte[] px = new byte[n * 200];
+            byte[][] labels = new byte[2][n];
+            for (int i = 0; i < n; i++) {
+                int a = rnd.nextInt(10), b = rnd.nextInt(10);
+                labels[0][i] = (byte) a;
+                labels[1][i] = (byte) b;
+                for (int c = 0; c < 10; c++) {
+                    px[i * 200 + a * 10 + c] = (byte) 200;
+                    px[i * 200 + (10 + b) * 10 + c] = (byte) 200;
+                }
+            }
+            try (var out = Files.newOutputStream(data.resolve(part + "-images"))) {
+                digits.data.Idx.writeImages(out, n, 20, 10, px);
+            }
+            try (var out = Files.newOutputStream(data.resolve(part + "-labels"))) {
+                digits.data.Idx.writeLabelTable(out, labels);
+            }
+        }
+        return dir.resolve("data");
+    }
+
+    @Test
+    void twoHeadsLearnBothLabelsAndReportEachHeadAndBothRight() throws IOException {
+        Path data = twoHeadToyData(2000);
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        Files.writeString(experiments.resolve("two.yaml"), """
+                name: two
+                dataset: {name: idx, trainImages: two/train-images, trainLabels: two/train-labels,
+                          testImages: two/test-images, testLabels: two/test-labels}
+                model:
+                  input: [1, 20, 10]
+                  layers: [{type: flatten}, {type: dense, units: 32}, {type: relu}]
+                  output: {heads: 2, classes: 10}
+                training:
+                  optimizer: {type: sgd, learningRate: 0.1, momentum: 0.9}
+                  batchSize: 32
+                  epochs: 3
+                acceptance: {testAccuracyAbove: 0.9}
+                reference: {testAccuracy: [0.95, 0.96]}
+                """);
+        List<String> log = new ArrayList<>();
+        Harness h = new Harness(new Harness.Options(experiments, data, dir.resolve("reports"), null, false,
+                Duration.ofSeconds(30), log::add));
+        Harness.Result r = h.run("two");
+        assertThat(r.report().test().accuracy()).hasSize(2).allSatisfy(a -> assertThat(a).isGreaterThan(0.9));
+        assertThat(r.report().test().allHeadsAccuracy()).isGreaterThan(0.8);
+        assertThat(r.report().test().confusion()).hasSize(2);
+        assertThat(r.report().epochs().get(2).devLoss()).hasSize(2);
+        assertThat(r.report().epochs().get(2).trainAllHeadsAccuracy()).isNotNull();
+        assertThat(r.report().acceptance()).hasSize(2).allMatch(RunReport.ThresholdCheck::passed);
+        assertThat(r.report().reference()).extracting(RunReport.ReferenceDelta::head).containsExactly(0, 1);
+        assertThat(log).anyMatch(l -> l.contains("[head 2]") && l.contains("all heads right"));
+
+        Files.writeString(experiments.resolve("two.yaml"), Files.readString(experiments.resolve("two.yaml"))
+                .replace("heads: 2", "heads: 1").replace("[0.95, 0.96]", "0.95"));
+        assertThatThrownBy(() -> h.run("two")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("model.output.heads: 1 heads but the dataset has 2 label(s) per image");
     }
 
     @Test
