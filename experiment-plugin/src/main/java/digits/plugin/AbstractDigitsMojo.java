@@ -40,11 +40,15 @@ abstract class AbstractDigitsMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true)
     protected MavenSession session;
 
-    protected Harness harness() {
+    protected Harness.Options options() {
         boolean interactive = session != null && session.getRequest().isInteractiveMode() && System.console() != null;
-        return new Harness(new Harness.Options(experimentsDir.toPath(), dataRoot.toPath(), reportsDir.toPath(),
+        return new Harness.Options(experimentsDir.toPath(), dataRoot.toPath(), reportsDir.toPath(),
                 dataDir == null ? null : dataDir.toPath(), interactive, Duration.ofSeconds(progressSeconds),
-                getLog()::info));
+                getLog()::info);
+    }
+
+    protected Harness harness() {
+        return new Harness(options());
     }
 
     @Override

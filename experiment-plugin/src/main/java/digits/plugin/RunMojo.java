@@ -2,6 +2,8 @@ package digits.plugin;
 
 import digits.run.Harness;
 import digits.spec.SpecCatalog;
+import digits.study.StudyLoader;
+import digits.study.StudyRunner;
 import java.util.ArrayList;
 import java.util.List;
 import org.apache.maven.plugin.MojoFailureException;
@@ -10,7 +12,8 @@ import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Trains one experiment (or a comma list, or {@code all}) and writes its report under
- * {@code reports/<experiment>/<run-id>/}. The build fails when a run misses its acceptance threshold.
+ * {@code reports/<experiment>/<run-id>/}; a study runs all its variants and writes {@code study.json}. The
+ * build fails when an experiment (not a study variant) misses its acceptance threshold.
  */
 @Mojo(name = "run", aggregator = true, threadSafe = true)
 public class RunMojo extends AbstractDigitsMojo {
@@ -28,9 +31,17 @@ public class RunMojo extends AbstractDigitsMojo {
         Harness harness = harness();
         SpecCatalog catalog = harness.catalog();
         List<String> names = catalog.select(experiment);
-        names.forEach(catalog::load); // every spec is validated before anything trains
+        // every spec and study is validated before anything trains
+        for (String name : names) {
+            if (catalog.isStudy(name)) StudyLoader.load(catalog, name);
+            else catalog.load(name);
+        }
         List<String> failed = new ArrayList<>();
         for (String name : names) {
+            if (catalog.isStudy(name)) {
+                new StudyRunner(options()).run(StudyLoader.load(catalog, name));
+                continue;
+            }
             Harness.Result result = harness.run(name);
             getLog().info("Report: " + result.runDir().resolve("report.json"));
             if (!result.passed()) failed.add(name);

@@ -161,7 +161,7 @@ public final class Harness {
             this.runDir = runDir;
             this.data = data;
             this.environment = Environment.capture(options.experimentsDir());
-            this.specSha = Sha256.of(specFile);
+            this.specSha = specHash(spec);
         }
 
         Result execute() {
@@ -231,7 +231,7 @@ public final class Harness {
             RunReport report = new RunReport(RunReport.FORMAT, spec.name(), runDir.getFileName().toString(), status,
                     message, passed, started.toString(), status == Status.running ? null : now.toString(),
                     Duration.between(started, now).toMillis() / 1000.0, checks, deltas(test), test,
-                    List.copyOf(epochs), spec, options.experimentsDir().relativize(specFile).toString(), specSha,
+                    List.copyOf(epochs), spec, specFile.getFileName().toString(), specSha,
                     environment, new DataProvenance(data.source(), data.files(), split.train().count(),
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
                     split.test().count() / b));
@@ -270,6 +270,20 @@ public final class Harness {
             }
         }
     }
+
+    /** SHA-256 of the spec as run, in canonical JSON: equal specs have equal hashes, whatever file they came from. */
+    public static String specHash(ExperimentSpec spec) {
+        try {
+            return Sha256.of(CANONICAL.writeValueAsBytes(spec));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
+            new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
+                    .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
 
     static String epochLine(EpochMetrics m) {
         StringBuilder sb = new StringBuilder(String.format("epoch %d: ", m.epoch()));

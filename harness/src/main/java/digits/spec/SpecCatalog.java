@@ -66,7 +66,28 @@ public final class SpecCatalog {
     }
 
     public ExperimentSpec load(String name) {
-        return SpecLoader.load(file(name));
+        Path f = file(name);
+        if (isStudy(name)) {
+            throw new SpecException(f, SpecLoader.lineOf(f, "study"), "study", "'" + name + "' is a study, not an "
+                    + "experiment; allowed here: " + String.join(", ", experiments()));
+        }
+        return SpecLoader.load(f);
+    }
+
+    /** A study file has a top-level {@code study:} section. */
+    public boolean isStudy(String name) {
+        var tree = SpecLoader.readTree(file(name));
+        return tree != null && tree.has("study");
+    }
+
+    /** Names of plain experiments (not studies). */
+    public List<String> experiments() {
+        return names().stream().filter(n -> !isStudy(n)).toList();
+    }
+
+    /** Names of studies. */
+    public List<String> studies() {
+        return names().stream().filter(this::isStudy).toList();
     }
 
     /** Expands "all" and comma lists into names, each checked to exist. */

@@ -78,6 +78,42 @@ public final class SpecLoader {
         return spec;
     }
 
+    /** Reads a spec file's tree, for callers that edit it before binding (studies). */
+    public static JsonNode readTree(Path file) {
+        try {
+            return mapperFor(file).readTree(Files.readString(file));
+        } catch (JsonProcessingException e) {
+            throw syntax(file, e);
+        } catch (IOException e) {
+            throw new SpecException(file, 0, null, "cannot read the file: " + e.getMessage());
+        }
+    }
+
+    /** Line of a dotted field path in a spec file (0 when unknown). */
+    public static int lineOf(Path file, String field) {
+        try {
+            return Lines.index(mapperFor(file).getFactory(), file, Files.readString(file)).lineOf(field);
+        } catch (IOException | RuntimeException e) {
+            return 0;
+        }
+    }
+
+    /**
+     * Binds and validates an edited spec tree. Problems come as SpecExceptions without file or line: the
+     * caller knows where the edit came from.
+     */
+    public static ExperimentSpec fromTree(JsonNode tree) {
+        Lines none = new Lines();
+        ExperimentSpec spec;
+        try {
+            spec = JSON.treeToValue(tree, ExperimentSpec.class);
+        } catch (JsonProcessingException e) {
+            throw binding(null, none, e);
+        }
+        SpecValidator.validate(spec, null, none);
+        return spec;
+    }
+
     private static SpecException syntax(Path file, JsonProcessingException e) {
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
         String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");

@@ -1,0 +1,164 @@
+package digits.study;
+
+import com.github.freva.asciitable.AsciiTable;
+import com.github.freva.asciitable.Column;
+import com.github.freva.asciitable.HorizontalAlign;
+import digits.report.AtomicFiles;
+import digits.report.Reports;
+import digits.report.RunReport;
+import digits.run.Harness;
+import digits.spec.ExperimentSpec;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * Runs every variant of a study for every seed (each a normal run with its own report.json under
+ * {@code reports/<study>/runs/<variant>-s<seed>/}), then writes {@code reports/<study>/<run-id>/study.json} and
+ * prints the comparison. A completed run of the same spec (same hash) is reused, so an interrupted study
+ * continues where it stopped.
+ */
+public final class StudyRunner {
+
+    private final Harness.Options options;
+
+    public StudyRunner(Harness.Options options) {
+        this.options = options;
+    }
+
+    public record Result(StudyReport report, Path dir, String table) {}
+
+    public Result run(StudyLoader.Plan plan) {
+        String study = plan.spec().name();
+        Reports reports = new Reports(options.reportsDir());
+        reports.checkWritable();
+        Path runsDir = reports.root().resolve(study).resolve("runs");
+        Harness harness = new Harness(options.withReportsDir(runsDir));
+        Instant started = Instant.now();
+        int total = plan.variants().stream().mapToInt(v -> v.runs().size()).sum();
+        int done = 0;
+
+        List<StudyReport.Row> rows = new ArrayList<>();
+        List<List<StudyReport.RunRef>> refs = new ArrayList<>();
+        for (StudyLoader.Variant v : plan.variants()) {
+            List<StudyReport.RunRef> runs = new ArrayList<>();
+            for (ExperimentSpec spec : v.runs()) {
+                done++;
+                Optional<Path> previous = completedRun(runsDir.resolve(spec.name()), Harness.specHash(spec));
+                Path reportFile;
+                boolean reused = previous.isPresent();
+                if (reused) {
+                    reportFile = previous.get();
+                    options.log().accept(String.format("[%d/%d] %s: reusing %s", done, total, spec.name(),
+                            reports.root().relativize(reportFile)));
+                } else {
+                    options.log().accept(String.format("[%d/%d] %s", done, total, spec.name()));
+                    reportFile = harness.run(spec, plan.file()).runDir().resolve(Reports.REPORT_JSON);
+                }
+                RunReport r = read(reportFile);
+                runs.add(new StudyReport.RunRef(spec.training().seed(), reports.root().relativize(reportFile).toString(),
+                        r.status().name(), mean(r.epochs().get(r.epochs().size() - 1).devAccuracy()),
+                        mean(r.test().accuracy()), r.durationSeconds(), reused));
+            }
+            refs.add(runs);
+        }
+        Stats baseDev = Stats.of(refs.get(0).stream().map(StudyReport.RunRef::devAccuracy).toList());
+        Stats baseTest = Stats.of(refs.get(0).stream().map(StudyReport.RunRef::testAccuracy).toList());
+        int best = 0;
+        List<Stats[]> stats = new ArrayList<>();
+        for (int i = 0; i < refs.size(); i++) {
+            Stats dev = Stats.of(refs.get(i).stream().map(StudyReport.RunRef::devAccuracy).toList());
+            Stats test = Stats.of(refs.get(i).stream().map(StudyReport.RunRef::testAccuracy).toList());
+            stats.add(new Stats[] {dev, test});
+            if (dev.mean() > stats.get(best)[0].mean()) best = i; // chosen on dev only
+        }
+        for (int i = 0; i < refs.size(); i++) {
+            Stats dev = stats.get(i)[0], test = stats.get(i)[1];
+            StudyLoader.Variant v = plan.variants().get(i);
+            double seconds = refs.get(i).stream().mapToDouble(StudyReport.RunRef::seconds).average().orElse(0);
+            rows.add(new StudyReport.Row(v.name(), v.overrides(), dev, test, dev.mean() - baseDev.mean(),
+                    test.mean() - baseTest.mean(), dev.differsBeyondSpread(baseDev), test.differsBeyondSpread(baseTest),
+                    seconds, i == best, refs.get(i)));
+        }
+        StudyReport.Row chosen = rows.get(best);
+        Path dir = reports.newRunDir(study);
+        StudyReport report = new StudyReport(StudyReport.FORMAT, study, dir.getFileName().toString(),
+                plan.spec().description(), plan.base().name(), plan.spec().study().repeats(), started.toString(),
+                Instant.now().toString(), new StudyReport.Selection(chosen.variant(), chosen.dev().mean(),
+                chosen.test().mean(), StudyReport.RULE), rows, plan.spec());
+        try {
+            AtomicFiles.write(dir.resolve("study.json"), Reports.JSON.writeValueAsBytes(report));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
+        }
+        Reports.markLatest(dir);
+        String table = table(report);
+        table.lines().forEach(options.log());
+        options.log().accept("Selected on dev: " + chosen.variant() + String.format(Locale.ROOT,
+                " (dev %.4f, test %.4f); * = difference to base beyond the seed-to-seed spread", chosen.dev().mean(),
+                chosen.test().mean()));
+        options.log().accept("Study report: " + dir.resolve("study.json"));
+        return new Result(report, dir, table);
+    }
+
+    /** The one-screen comparison: variant, dev, test, delta, seconds. */
+    public static String table(StudyReport report) {
+        boolean repeated = report.repeats() > 1;
+        return AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS, report.rows(), List.of(
+                new Column().header("variant").dataAlign(HorizontalAlign.LEFT)
+                        .with(r -> (r.selected() ? "> " : "  ") + r.variant()),
+                new Column().header(repeated ? "dev acc (mean ± std)" : "dev acc").with(r -> fmt(r.dev(), repeated)),
+                new Column().header(repeated ? "test acc (mean ± std)" : "test acc").with(r -> fmt(r.test(), repeated)),
+                new Column().header("Δ dev").with(r -> delta(r.deltaDev(), r.devBeyondSpread())),
+                new Column().header("Δ test").with(r -> delta(r.deltaTest(), r.testBeyondSpread())),
+                new Column().header("s/run").with(r -> String.format(Locale.ROOT, "%.0f", r.seconds()))));
+    }
+
+    private static String fmt(Stats s, boolean repeated) {
+        return repeated ? String.format(Locale.ROOT, "%.4f ± %.4f", s.mean(), s.std())
+                : String.format(Locale.ROOT, "%.4f", s.mean());
+    }
+
+    private static String delta(double d, boolean beyond) {
+        return String.format(Locale.ROOT, "%+.4f%s", d, beyond ? "*" : " ");
+    }
+
+    private static double mean(List<Double> perHead) {
+        return perHead.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
+    }
+
+    private static RunReport read(Path f) {
+        try {
+            return Reports.read(f);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** The newest completed report.json below {@code dir} whose spec hash is {@code hash}. */
+    static Optional<Path> completedRun(Path dir, String hash) {
+        if (!Files.isDirectory(dir)) return Optional.empty();
+        try (Stream<Path> runs = Files.list(dir)) {
+            return runs.filter(Files::isDirectory).map(d -> d.resolve(Reports.REPORT_JSON)).filter(Files::isRegularFile)
+                    .filter(f -> {
+                        try {
+                            RunReport r = Reports.read(f);
+                            return r.status() == RunReport.Status.completed && hash.equals(r.specSha256());
+                        } catch (IOException | RuntimeException e) {
+                            return false;
+                        }
+                    })
+                    .max(Comparator.comparing(Path::toString));
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+}

@@ -1,0 +1,149 @@
+package digits.study;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.IntNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.databind.node.TextNode;
+import digits.TestData;
+import digits.report.Reports;
+import digits.run.Harness;
+import digits.spec.ExperimentSpec;
+import digits.spec.LayerSpec;
+import digits.spec.SpecCatalog;
+import digits.spec.SpecException;
+import digits.spec.SpecLoader;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class StudyTest {
+
+    @TempDir
+    Path dir;
+
+    private ObjectNode baseline() {
+        return (ObjectNode) SpecLoader.readTree(TestData.experiments().resolve("mlp-baseline.yaml"));
+    }
+
+    @Test
+    void overridesChangeOneFieldOfACopy() {
+        ObjectNode base = baseline();
+        ObjectNode edited = Overrides.apply(base, "training.batchSize", IntNode.valueOf(64));
+        edited = Overrides.apply(edited, "model.layers[2].type", TextNode.valueOf("leakyrelu"));
+        ExperimentSpec spec = SpecLoader.fromTree(edited);
+        assertThat(spec.training().batchSize()).isEqualTo(64);
+        assertThat(spec.model().layers().get(2)).isInstanceOf(LayerSpec.LeakyRelu.class);
+        assertThat(base.get("training").get("batchSize").asInt()).isEqualTo(32);
+    }
+
+    @Test
+    void aTypoInAnOverridePathNamesThePathAndTheFieldsThatExist() {
+        assertThatThrownBy(() -> Overrides.apply(baseline(), "training.bachSize.x", IntNode.valueOf(1)))
+                .hasMessage("'training.bachSize.x': no field 'bachSize' in training; fields there: batchSize, epochs, "
+                        + "optimizer, seed, weightInit");
+        assertThatThrownBy(() -> Overrides.apply(baseline(), "model.layers[7].type", TextNode.valueOf("relu")))
+                .hasMessageContaining("model.layers has no element 7 (it has 3)");
+        assertThatThrownBy(() -> Overrides.apply(baseline(), "training..seed", IntNode.valueOf(1)))
+                .hasMessageContaining("is not a field path");
+        // a new leaf is bound like any spec field: an unknown one is refused with the fields that exist
+        ObjectNode typo = Overrides.apply(baseline(), "training.bachSize", IntNode.valueOf(64));
+        assertThatThrownBy(() -> SpecLoader.fromTree(typo)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("training.bachSize: unknown field 'bachSize'; allowed: batchSize");
+    }
+
+    @Test
+    void gridExpandsToEveryCombination() {
+        ObjectMapper m = new ObjectMapper();
+        Map<String, List<JsonNode>> grid = new java.util.LinkedHashMap<>();
+        grid.put("training.batchSize", List.of(m.valueToTree(32), m.valueToTree(64)));
+        grid.put("training.optimizer.learningRate", List.of(m.valueToTree(0.1), m.valueToTree(0.01), m.valueToTree(1)));
+        List<StudySpec.Variant> variants = StudyLoader.grid(grid);
+        assertThat(variants).hasSize(6);
+        assertThat(variants.get(0).name()).isEqualTo("batchsize-32_learningrate-0.1");
+        assertThat(variants.get(5).overrides()).containsEntry("training.batchSize", m.valueToTree(64))
+                .containsEntry("training.optimizer.learningRate", m.valueToTree(1));
+    }
+
+    @Test
+    void shippedStudiesExpandToTheNotebooksFiveConfigurationsTimesThreeSeeds() {
+        SpecCatalog c = SpecCatalog.scan(TestData.experiments());
+        assertThat(c.studies()).contains("mlp-study-10", "mlp-study-128");
+        StudyLoader.Plan p = StudyLoader.load(c, "mlp-study-128");
+        assertThat(p.variants()).extracting(StudyLoader.Variant::name)
+                .containsExactly("base", "batch-64", "lr-0.01", "momentum-0.9", "leakyrelu");
+        assertThat(p.variants()).allSatisfy(v -> assertThat(v.runs()).hasSize(3));
+        ExperimentSpec leaky = p.variants().get(4).runs().get(1);
+        assertThat(leaky.name()).isEqualTo("leakyrelu-s12322");
+        assertThat(leaky.training().seed()).isEqualTo(12322L);
+        assertThat(((LayerSpec.Dense) leaky.model().layers().get(1)).units()).isEqualTo(128);
+        assertThat(leaky.model().layers().get(2)).isInstanceOf(LayerSpec.LeakyRelu.class);
+        assertThat(p.variants().get(2).runs().get(0).training().optimizer().learningRate()).isEqualTo(0.01);
+        assertThatThrownBy(() -> c.load("mlp-study-10")).hasMessageContaining("is a study, not an experiment");
+    }
+
+    @Test
+    void studyErrorsNameTheStudyFileLineAndField() throws IOException {
+        Path experiments = Files.createDirectories(dir.resolve("e"));
+        Files.copy(TestData.experiments().resolve("mlp-baseline.yaml"), experiments.resolve("mlp-baseline.yaml"));
+        Files.writeString(experiments.resolve("s.yaml"), """
+                name: s
+                study:
+                  base: mlp-baseline
+                  variants:
+                    - {name: a, overrides: {training.batchSize: 0}}
+                """);
+        SpecCatalog c = SpecCatalog.scan(experiments);
+        assertThatThrownBy(() -> StudyLoader.load(c, "s")).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(experiments.resolve("s.yaml") + ":5: study.variants[0].overrides: variant 'a': "
+                        + "training.batchSize: 0 is out of range");
+        Files.writeString(experiments.resolve("s.yaml"), "name: s\nstudy:\n  base: nope\n");
+        assertThatThrownBy(() -> StudyLoader.load(SpecCatalog.scan(experiments), "s"))
+                .hasMessageContaining(":3: study.base: 'nope' is not an experiment; allowed: mlp-baseline");
+        Files.writeString(experiments.resolve("s.yaml"), "name: s\nstudy:\n  base: mlp-baseline\n  repeat: 3\n");
+        assertThatThrownBy(() -> StudyLoader.load(SpecCatalog.scan(experiments), "s"))
+                .hasMessageContaining(":4: study.repeat: unknown field 'repeat'; allowed: base, grid, overrides, "
+                        + "repeats, variants");
+    }
+
+    @Test
+    void statisticsAndTheSpreadRule() {
+        Stats a = Stats.of(List.of(0.90, 0.92, 0.94));
+        assertThat(a.mean()).isCloseTo(0.92, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(a.std()).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
+        Stats close = Stats.of(List.of(0.91, 0.93, 0.95));
+        Stats far = Stats.of(List.of(0.97, 0.975, 0.98));
+        assertThat(close.differsBeyondSpread(a)).isFalse();
+        assertThat(far.differsBeyondSpread(a)).isTrue();
+        assertThat(Stats.of(List.of(0.5)).differsBeyondSpread(Stats.of(List.of(0.9)))).isFalse();
+    }
+
+    @Test
+    void resumeFindsOnlyACompletedRunOfTheSameSpec() throws IOException {
+        ExperimentSpec spec = SpecCatalog.scan(TestData.experiments()).load("mlp-baseline");
+        String hash = Harness.specHash(spec);
+        Path runs = Files.createDirectories(dir.resolve("runs/base-s12321"));
+        assertThat(StudyRunner.completedRun(runs, hash)).isEmpty();
+        write(runs.resolve("20260101-000000"), "completed", hash);
+        write(runs.resolve("20260101-000001"), "interrupted", hash);
+        write(runs.resolve("20260101-000002"), "completed", "other");
+        assertThat(StudyRunner.completedRun(runs, hash)).contains(runs.resolve("20260101-000000/report.json"));
+        // a change to the spec changes its hash
+        ExperimentSpec other = SpecLoader.fromTree(Overrides.apply(baseline(), "training.epochs", IntNode.valueOf(9)));
+        assertThat(Harness.specHash(other)).isNotEqualTo(hash);
+        assertThat(Harness.specHash(SpecCatalog.scan(TestData.experiments()).load("mlp-baseline"))).isEqualTo(hash);
+    }
+
+    private static void write(Path runDir, String status, String hash) throws IOException {
+        Files.createDirectories(runDir);
+        Files.writeString(runDir.resolve(Reports.REPORT_JSON),
+                "{\"format\":1,\"status\":\"" + status + "\",\"specSha256\":\"" + hash + "\"}");
+    }
+}
