@@ -9,7 +9,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -114,12 +113,12 @@ public final class MultiDigitMnist {
                 Path old = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".old.");
                 Files.move(dir, old.resolve("stale"), StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                deleteTree(old);
+                Mnist.deleteTree(old);
             } else {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
-            deleteTree(tmp);
+            Mnist.deleteTree(tmp);
         }
     }
 
@@ -158,13 +157,6 @@ public final class MultiDigitMnist {
     private static void write(Path f, Body body) throws IOException {
         try (OutputStream out = new java.io.BufferedOutputStream(Files.newOutputStream(f))) {
             body.write(out);
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
         }
     }
 }

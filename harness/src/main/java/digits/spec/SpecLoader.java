@@ -156,7 +156,7 @@ public final class SpecLoader {
     }
 
     /** Dotted path of a Jackson reference chain: {@code model.layers[3].kernel}. */
-    static String path(JsonMappingException e) {
+    public static String path(JsonMappingException e) {
         StringBuilder sb = new StringBuilder();
         for (JsonMappingException.Reference ref : e.getPath()) {
             if (ref.getIndex() >= 0) {

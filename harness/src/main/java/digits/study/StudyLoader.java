@@ -45,7 +45,7 @@ public final class StudyLoader {
         try {
             spec = mapper.treeToValue(tree, StudySpec.class);
         } catch (JsonProcessingException e) {
-            String field = e instanceof JsonMappingException m ? path(m) : "";
+            String field = e instanceof JsonMappingException m ? SpecLoader.path(m) : "";
             String problem = e instanceof UnrecognizedPropertyException u
                     ? "unknown field '" + u.getPropertyName() + "'; allowed: " + known(u)
                     : e.getOriginalMessage().lines().findFirst().orElse("invalid");
@@ -144,15 +144,6 @@ public final class StudyLoader {
             out.add(new StudySpec.Variant(name.toString(), c));
         }
         return out;
-    }
-
-    private static String path(JsonMappingException e) {
-        StringBuilder sb = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getIndex() >= 0) sb.append('[').append(ref.getIndex()).append(']');
-            else if (ref.getFieldName() != null) sb.append(sb.isEmpty() ? "" : ".").append(ref.getFieldName());
-        }
-        return sb.toString();
     }
 
     private static String known(UnrecognizedPropertyException u) {
