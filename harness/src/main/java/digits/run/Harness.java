@@ -52,14 +52,6 @@ public final class Harness {
         public Options withReportsDir(Path dir) {
             return new Options(experimentsDir, dataDir, dir, localMnist, interactive, progressInterval, log);
         }
-
-        public Options withLocalMnist(Path dir) {
-            return new Options(experimentsDir, dataDir, reportsDir, dir, interactive, progressInterval, log);
-        }
-
-        public Options withInteractive(boolean on) {
-            return new Options(experimentsDir, dataDir, reportsDir, localMnist, on, progressInterval, log);
-        }
     }
 
     /** The finished report and the folder it is in. */
