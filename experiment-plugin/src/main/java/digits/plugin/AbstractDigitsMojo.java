@@ -1,12 +1,8 @@
 package digits.plugin;
 
-import digits.data.DataException;
-import digits.data.IdxFormatException;
+import digits.run.Failures;
 import digits.run.Harness;
-import digits.spec.SpecException;
-import digits.train.DivergedException;
 import java.io.File;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import org.apache.maven.execution.MavenSession;
 import org.apache.maven.plugin.AbstractMojo;
@@ -55,17 +51,12 @@ abstract class AbstractDigitsMojo extends AbstractMojo {
     public final void execute() throws MojoExecutionException, MojoFailureException {
         try {
             run();
-        } catch (SpecException | DataException | IdxFormatException | DivergedException | UncheckedIOException e) {
-            throw new MojoFailureException(e.getMessage(), e);
-        } catch (OutOfMemoryError e) {
-            throw new MojoExecutionException("out of memory (" + e.getMessage() + "): raise the heap with MAVEN_OPTS="
-                    + "-Xmx... or ND4J's off-heap limit with -Dorg.bytedeco.javacpp.maxbytes=... (see README)", e);
-        } catch (RuntimeException e) {
-            if (String.valueOf(e.getMessage()).contains("No ND4J Backend")) {
-                throw new MojoExecutionException("no ND4J backend on the plugin's classpath: run from the repository "
-                        + "root (its pom adds nd4j-native, or nd4j-cuda with -Ddigits.backend=cuda)", e);
-            }
-            throw e;
+        } catch (RuntimeException | OutOfMemoryError e) {
+            // one line for the user's errors; the stack trace only with -e / -X
+            String message = Failures.userMessage(e);
+            if (message == null) throw e;
+            if (e instanceof OutOfMemoryError) throw new MojoExecutionException(message, e);
+            throw new MojoFailureException(message, e);
         }
     }
 

@@ -26,11 +26,23 @@ public class RunMojo extends AbstractDigitsMojo {
     @Parameter(property = "digits.failOnThreshold", defaultValue = "true")
     private boolean failOnThreshold;
 
+    /**
+     * Continue an interrupted run from its last checkpoint instead of starting afresh: {@code true} takes the
+     * newest unfinished run of the experiment, a run id (e.g. {@code 20261129-171606}) names one.
+     */
+    @Parameter(property = "digits.resume")
+    private String resume;
+
     @Override
     protected void run() throws MojoFailureException {
         Harness harness = harness();
         SpecCatalog catalog = harness.catalog();
         List<String> names = catalog.select(experiment);
+        boolean resuming = resume != null && !resume.isBlank() && !resume.equals("false");
+        if (resuming && (names.size() != 1 || catalog.isStudy(names.get(0)))) {
+            throw new MojoFailureException("-Ddigits.resume continues one experiment's run; allowed: a single "
+                    + "experiment name (a study resumes by itself: its completed runs are reused)");
+        }
         // every spec and study is validated before anything trains
         for (String name : names) {
             if (catalog.isStudy(name)) StudyLoader.load(catalog, name);
@@ -42,7 +54,8 @@ public class RunMojo extends AbstractDigitsMojo {
                 new StudyRunner(options()).run(StudyLoader.load(catalog, name));
                 continue;
             }
-            Harness.Result result = harness.run(name);
+            Harness.Result result = resuming ? harness.resume(name, resume.equals("true") ? null : resume)
+                    : harness.run(name);
             getLog().info("Report: " + result.runDir().resolve("report.json"));
             if (!result.passed()) failed.add(name);
         }

@@ -7,7 +7,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 
-/** Writes a file under a temporary name beside it, then renames it into place: readers see the old or the new. */
+/**
+ * Writes a file under a temporary name beside it, flushes it to disk, then renames it into place: readers,
+ * and a crash at any moment, see the old file or the new one, never part of one.
+ */
 public final class AtomicFiles {
 
     @FunctionalInterface
@@ -21,8 +24,11 @@ public final class AtomicFiles {
         Path dir = target.toAbsolutePath().getParent();
         Path tmp = Files.createTempFile(dir, "." + target.getFileName() + ".", ".tmp");
         try {
-            try (OutputStream out = Files.newOutputStream(tmp)) {
+            try (var file = new java.io.FileOutputStream(tmp.toFile());
+                 OutputStream out = new java.io.BufferedOutputStream(file, 1 << 16)) {
                 writer.write(out);
+                out.flush();
+                file.getFD().sync(); // the bytes reach the disk before the name does: a crash leaves old or new
             }
             readableByAll(tmp);
             try {

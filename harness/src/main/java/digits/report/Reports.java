@@ -63,6 +63,51 @@ public final class Reports {
         }
     }
 
+    /** An existing run folder of an experiment by its id (a plain name, never a path), or null. */
+    public Path existingRunDir(String experiment, String runId) {
+        if (!runId.matches("[0-9A-Za-z][0-9A-Za-z._-]*") || runId.contains("..")) return null;
+        Path run = root.resolve(experiment).resolve(runId);
+        return Files.isDirectory(run) ? run : null;
+    }
+
+    /**
+     * The newest run of an experiment that did not complete, has a checkpoint to continue from and was not
+     * continued already (no newer run names it in {@code resumedFrom}), or null.
+     */
+    public Path newestUnfinished(String experiment) {
+        java.util.List<String> ids = runIds(experiment);
+        java.util.Set<String> continued = new java.util.HashSet<>();
+        for (int i = ids.size() - 1; i >= 0; i--) {
+            Path run = root.resolve(experiment).resolve(ids.get(i));
+            RunReport report;
+            try {
+                report = read(run.resolve(REPORT_JSON));
+            } catch (IOException e) {
+                report = null; // killed while writing its first report: the checkpoint decides
+            }
+            if (report != null && report.resumedFrom() != null) continued.add(report.resumedFrom());
+            boolean unfinished = report == null || report.status() != RunReport.Status.completed;
+            if (unfinished && Files.isRegularFile(run.resolve("checkpoint.json"))
+                    && !continued.contains(experiment + "/" + ids.get(i))) {
+                return run;
+            }
+        }
+        return null;
+    }
+
+    /** Run folder names of an experiment, oldest first (ids sort by time). */
+    public java.util.List<String> runIds(String experiment) {
+        Path dir = root.resolve(experiment);
+        if (!Files.isDirectory(dir)) return java.util.List.of();
+        try (var s = Files.list(dir)) {
+            return s.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS))
+                    .map(p -> p.getFileName().toString()).filter(n -> !n.startsWith(".") && !n.equals("runs"))
+                    .sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     public static void write(Path runDir, RunReport report) {
         try {
             AtomicFiles.write(runDir.resolve(REPORT_JSON), JSON.writeValueAsBytes(report));

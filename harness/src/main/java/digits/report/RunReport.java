@@ -10,12 +10,13 @@ import java.util.Map;
  * Everything about one run, written as {@code report.json} in the run's folder: the spec as run, the
  * environment, the data's provenance, per-epoch and test metrics, the acceptance checks and the
  * comparison with the seed notebook's figures. Rewritten (atomically) after every epoch, so an
- * interrupted run still says how far it got.
+ * interrupted run still says how far it got. A resumed run names the run folder it continued
+ * ({@code <experiment>/<run-id>}) in {@code resumedFrom}; its first epochs are that run's.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"format", "experiment", "runId", "status", "message", "passed", "started", "finished",
         "durationSeconds", "acceptance", "reference", "test", "epochs", "spec", "specFile", "specSha256",
-        "environment", "data"})
+        "environment", "data", "resumedFrom"})
 public record RunReport(
         int format,
         String experiment,
@@ -34,7 +35,8 @@ public record RunReport(
         String specFile,
         String specSha256,
         Environment environment,
-        DataProvenance data) {
+        DataProvenance data,
+        String resumedFrom) {
 
     public static final int FORMAT = 1;
 

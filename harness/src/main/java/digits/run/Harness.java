@@ -16,6 +16,7 @@ import digits.spec.ExperimentSpec;
 import digits.spec.ReferenceSpec;
 import digits.spec.SpecCatalog;
 import digits.spec.SpecException;
+import digits.train.Checkpoint;
 import digits.train.DivergedException;
 import digits.train.Progress;
 import digits.train.Trainer;
@@ -30,8 +31,6 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
-import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
-import org.deeplearning4j.util.ModelSerializer;
 
 /**
  * Runs one experiment end to end: spec, data, network, training, test, report. This is the library the
@@ -80,6 +79,42 @@ public final class Harness {
     }
 
     public Result run(ExperimentSpec spec, Path specFile) {
+        return start(spec, specFile, null, null);
+    }
+
+    /**
+     * Continues an interrupted run of experiment {@code name} from its last checkpoint, in a new run folder:
+     * {@code runId} names the run, or null takes the newest unfinished one. The spec must be unchanged.
+     */
+    public Result resume(String name, String runId) {
+        SpecCatalog catalog = catalog();
+        Path specFile = catalog.file(name);
+        ExperimentSpec spec = catalog.load(name);
+        Reports reports = new Reports(options.reportsDir());
+        Path fromDir = runId == null ? reports.newestUnfinished(name) : reports.existingRunDir(name, runId);
+        if (fromDir == null) {
+            throw new Checkpoint.CheckpointException(runId == null
+                    ? "no unfinished run of " + name + " with a checkpoint in " + reports.root().resolve(name)
+                            + "; start one without -Ddigits.resume"
+                    : "no run '" + runId + "' of " + name + " in " + reports.root().resolve(name) + "; runs there: "
+                            + reports.runIds(name));
+        }
+        Checkpoint from = Checkpoint.read(fromDir);
+        RunReport.Status status = readStatus(fromDir);
+        if (status == Status.completed) {
+            throw new Checkpoint.CheckpointException(fromDir + " completed all its epochs; nothing to resume");
+        }
+        if (!from.specSha256().equals(specHash(spec))) {
+            throw new Checkpoint.CheckpointException("cannot resume " + fromDir + ": " + specFile.getFileName()
+                    + " changed since that run (spec SHA-256 " + specHash(spec) + ", the run's " + from.specSha256()
+                    + "); restore the spec or start a new run without -Ddigits.resume");
+        }
+        options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
+                + spec.training().epochs());
+        return start(spec, specFile, from, fromDir);
+    }
+
+    private Result start(ExperimentSpec spec, Path specFile, Checkpoint from, Path fromDir) {
         Consumer<String> log = options.log();
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
@@ -92,7 +127,7 @@ public final class Harness {
                     + data.split().train().heads() + " label(s) per image");
         }
         Path runDir = reports.newRunDir(spec.name());
-        Run run = new Run(spec, specFile, runDir, data);
+        Run run = new Run(spec, specFile, runDir, data, from, fromDir);
         log.accept("Run " + spec.name() + " -> " + runDir);
         Thread hook = new Thread(run::interrupted, "digits-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -127,6 +162,14 @@ public final class Harness {
         return png;
     }
 
+    private static RunReport.Status readStatus(Path runDir) {
+        try {
+            return Reports.read(runDir.resolve(Reports.REPORT_JSON)).status();
+        } catch (IOException e) {
+            return null; // killed while writing its first report: the checkpoint decides
+        }
+    }
+
     private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {
         var m = spec.model();
         if (m.channels() != 1 || m.height() != shape[1] || m.width() != shape[2]) {
@@ -145,15 +188,23 @@ public final class Harness {
         private final List<EpochMetrics> epochs = new ArrayList<>();
         private final Environment environment;
         private final String specSha;
+        private final Checkpoint from;
+        private final Path fromDir;
         private volatile boolean finished;
+        /** Set by the shutdown hook: from then on the training thread writes nothing, so its report stands. */
+        private boolean stopped;
 
-        Run(ExperimentSpec spec, Path specFile, Path runDir, DatasetLoader.Loaded data) {
+        Run(ExperimentSpec spec, Path specFile, Path runDir, DatasetLoader.Loaded data, Checkpoint from,
+            Path fromDir) {
             this.spec = spec;
             this.specFile = specFile;
             this.runDir = runDir;
             this.data = data;
             this.environment = Environment.capture(options.experimentsDir());
             this.specSha = specHash(spec);
+            this.from = from;
+            this.fromDir = fromDir;
+            if (from != null) epochs.addAll(from.epochs());
         }
 
         Result execute() {
@@ -161,14 +212,18 @@ public final class Harness {
             write(Status.running, null, null);
             try {
                 DigitsNetwork net = NetworkFactory.build(spec);
+                if (from != null) from.restoreInto(net, fromDir);
                 log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
                         spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
                         spec.training().batchSize(), environment.backend(), environment.blas()));
                 Trainer trainer = new Trainer(spec, new Progress(options.interactive(), log, options.progressInterval()));
-                trainer.train(net, data.split(), (m, model) -> {
-                    epochs.add(m);
-                    saveModel(model);
-                    write(Status.running, null, null);
+                trainer.train(net, data.split(), from, (m, model, iteration) -> {
+                    synchronized (this) {
+                        if (stopped) return;
+                        epochs.add(m);
+                        Checkpoint.save(runDir, model, spec.name(), specSha, iteration, epochs);
+                        write(Status.running, null, null);
+                    }
                     log.accept(epochLine(m));
                 });
                 TestMetrics test = trainer.test(net, data.split());
@@ -198,19 +253,12 @@ public final class Harness {
             }
         }
 
-        void interrupted() {
+        /** The shutdown hook: Ctrl-C, SIGTERM or Maven killed. Holds the run's lock, so no epoch is half-saved. */
+        synchronized void interrupted() {
             if (finished) return;
             write(Status.interrupted, "interrupted after " + epochs.size() + " of " + spec.training().epochs()
-                    + " epochs", null);
-        }
-
-        private void saveModel(MultiLayerNetwork net) {
-            try {
-                digits.report.AtomicFiles.write(runDir.resolve("model.zip"),
-                        out -> ModelSerializer.writeModel(net, out, true));
-            } catch (IOException e) {
-                throw new UncheckedIOException("cannot save the model in " + runDir + ": " + e.getMessage(), e);
-            }
+                    + " epochs; continue with -Ddigits.resume=" + runDir.getFileName(), null);
+            stopped = true;
         }
 
         private synchronized RunReport write(Status status, String message, TestMetrics test) {
@@ -226,8 +274,9 @@ public final class Harness {
                     List.copyOf(epochs), spec, specFile.getFileName().toString(), specSha,
                     environment, new DataProvenance(data.source(), data.files(), split.train().count(),
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
-                    split.test().count() / b));
-            Reports.write(runDir, report);
+                    split.test().count() / b), fromDir == null ? null
+                    : fromDir.getParent().getFileName() + "/" + fromDir.getFileName());
+            if (!stopped) Reports.write(runDir, report);
             return report;
         }
 

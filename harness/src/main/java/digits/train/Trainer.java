@@ -19,7 +19,8 @@ public final class Trainer {
 
     /** Called after every epoch, e.g. to save a checkpoint and rewrite the report. */
     public interface EpochListener {
-        void epochDone(EpochMetrics metrics, MultiLayerNetwork net);
+        /** {@code iteration} is the number of training steps taken so far. */
+        void epochDone(EpochMetrics metrics, MultiLayerNetwork net, int iteration);
     }
 
     private final ExperimentSpec spec;
@@ -31,6 +32,14 @@ public final class Trainer {
     }
 
     public List<EpochMetrics> train(DigitsNetwork net, DataSplit data, EpochListener listener) {
+        return train(net, data, null, listener);
+    }
+
+    /**
+     * Trains from {@code from}'s position when it is given (weights, momentum and random state already
+     * restored into {@code net}): the epochs before it are not run again.
+     */
+    public List<EpochMetrics> train(DigitsNetwork net, DataSplit data, Checkpoint from, EpochListener listener) {
         int batchSize = spec.training().batchSize();
         int classes = spec.model().output().classes();
         int heads = spec.heads();
@@ -41,8 +50,8 @@ public final class Trainer {
         }
         float[] gradient = new float[batchSize * heads * classes];
         List<EpochMetrics> epochs = new ArrayList<>();
-        int iteration = 0;
-        for (int epoch = 1; epoch <= spec.training().epochs(); epoch++) {
+        int iteration = from == null ? 0 : from.iteration();
+        for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= spec.training().epochs(); epoch++) {
             double[] lossSum = new double[heads];
             double[] accSum = new double[heads];
             double allHeadsSum = 0;
@@ -70,6 +79,7 @@ public final class Trainer {
                     accSum[h] += accuracy(batchPred[0][h], y[h]);
                 }
                 iteration++;
+                if (b % MemoryGuard.EVERY == 0) MemoryGuard.check();
                 progress.step(b + 1, lossSum[0] / (b + 1), accSum[0] / (b + 1));
             }
             double trainSeconds = (System.nanoTime() - start) / 1e9;
@@ -86,7 +96,7 @@ public final class Trainer {
                     heads > 1 ? dev.allHeadsAccuracy() : null, trainSeconds, devSeconds,
                     train.count() * (double) batchSize / trainSeconds);
             epochs.add(m);
-            listener.epochDone(m, net);
+            listener.epochDone(m, net, iteration);
         }
         return epochs;
     }

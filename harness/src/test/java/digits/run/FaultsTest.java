@@ -1,0 +1,222 @@
+package digits.run;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import digits.TestData;
+import digits.report.EpochMetrics;
+import digits.report.Reports;
+import digits.report.RunReport;
+import digits.train.Checkpoint;
+import digits.train.DivergedException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Faults injected for real: a SIGTERM to a forked run, a diverging spec, an unwritable folder, too little memory. */
+class FaultsTest {
+
+    /** Many short epochs with dropout and heavy-ball momentum: both the random state and the momentum must survive. */
+    static final String LONG = """
+            name: long
+            description: many short epochs of a small MLP, to be interrupted
+            dataset: {name: mnist, trainLimit: 600, testLimit: 200}
+            model:
+              input: [1, 28, 28]
+              layers:
+                - {type: flatten}
+                - {type: dense, units: 32}
+                - {type: relu}
+                - {type: dropout, p: 0.5}
+            training:
+              optimizer: {type: sgd, learningRate: 0.05, momentum: 0.9}
+              batchSize: 16
+              epochs: 40
+              seed: 3
+            """;
+
+    @TempDir
+    Path dir;
+
+    private Path experiments(String name, String yaml) throws IOException {
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        Files.writeString(experiments.resolve(name + ".yaml"), yaml);
+        return experiments;
+    }
+
+    private Harness harness(Path experiments, Path reports, List<String> log) {
+        return new Harness(new Harness.Options(experiments, TestData.root().resolve("data"), reports, null, false,
+                Duration.ofSeconds(30), log::add));
+    }
+
+    @Test
+    void sigtermLeavesAnInterruptedReportAndResumeGivesTheNumbersOfAnUninterruptedRun() throws Exception {
+        TestData.mnist();
+        Path experiments = experiments("long", LONG);
+        Path reports = dir.resolve("reports");
+        Path out = dir.resolve("forked.log");
+        Process p = ForkedRun.start(out, experiments.toString(), reports.toString(), "long");
+        Path runDir = waitForEpochs(reports.resolve("long"), 3, p, out);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        RunReport interrupted = Reports.read(runDir.resolve("report.json"));
+        assertThat(interrupted.status()).isEqualTo(RunReport.Status.interrupted);
+        int done = interrupted.epochs().size();
+        assertThat(done).isBetween(3, 39);
+        assertThat(interrupted.message()).contains("interrupted after " + done + " of 40 epochs")
+                .contains("-Ddigits.resume=" + runDir.getFileName());
+        Checkpoint checkpoint = Checkpoint.read(runDir);
+        assertThat(checkpoint.epoch()).isEqualTo(done);
+        assertThat(checkpoint.epochs()).isEqualTo(interrupted.epochs());
+
+        List<String> log = new ArrayList<>();
+        Harness h = harness(experiments, reports, log);
+
+        // a changed spec is refused: the continued run would be another experiment
+        Files.writeString(experiments.resolve("long.yaml"), LONG.replace("learningRate: 0.05", "learningRate: 0.04"));
+        assertThatThrownBy(() -> h.resume("long", null)).isInstanceOf(Checkpoint.CheckpointException.class)
+                .hasMessageContaining("long.yaml changed since that run");
+        Files.writeString(experiments.resolve("long.yaml"), LONG);
+
+        Harness.Result resumed = h.resume("long", null);
+        assertThat(resumed.runDir()).isNotEqualTo(runDir);
+        assertThat(resumed.report().status()).isEqualTo(RunReport.Status.completed);
+        assertThat(resumed.report().resumedFrom()).isEqualTo("long/" + runDir.getFileName());
+        assertThat(log).anyMatch(l -> l.startsWith("Resuming long from") && l.contains("after epoch " + done));
+        // the interrupted run's folder is left as it was
+        assertThat(Reports.read(runDir.resolve("report.json")).status()).isEqualTo(RunReport.Status.interrupted);
+        // nothing left to resume now
+        assertThatThrownBy(() -> h.resume("long", null)).isInstanceOf(Checkpoint.CheckpointException.class)
+                .hasMessageContaining("no unfinished run of long");
+
+        Harness.Result straight = h.run("long");
+        assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
+        assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
+        assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
+    }
+
+    @Test
+    void aCheckpointWhoseModelDoesNotMatchIsRefused() throws IOException {
+        Path experiments = experiments("long", LONG.replace("epochs: 40", "epochs: 1"));
+        Path reports = dir.resolve("reports");
+        Harness.Result r = harness(experiments, reports, new ArrayList<>()).run("long");
+        Path model = r.runDir().resolve(Checkpoint.MODEL);
+        byte[] bytes = Files.readAllBytes(model);
+        bytes[bytes.length / 2] ^= 1;
+        Files.write(model, bytes);
+        assertThatThrownBy(() -> Checkpoint.read(r.runDir())).isInstanceOf(Checkpoint.CheckpointException.class)
+                .hasMessageContaining("model.zip: SHA-256").hasMessageContaining("start the run afresh");
+        // a completed run is not resumed, and unknown ids are listed
+        Files.write(model, flip(bytes));
+        assertThatThrownBy(() -> harness(experiments, reports, new ArrayList<>()).resume("long",
+                r.runDir().getFileName().toString())).hasMessageContaining("completed all its epochs");
+        assertThatThrownBy(() -> harness(experiments, reports, new ArrayList<>()).resume("long", "../x"))
+                .hasMessageContaining("no run '../x' of long");
+    }
+
+    @Test
+    void aDivergingLossStopsAtOnceWithStatusDivergedAndAHint() throws IOException {
+        // no activation, no dropout: nothing bounds the growth, so a large step overflows within an epoch
+        Path experiments = experiments("hot", LONG.replace("name: long", "name: hot").replace("    - {type: relu}\n", "")
+                .replace("    - {type: dropout, p: 0.5}\n", "").replace("learningRate: 0.05", "learningRate: 10"));
+        Path reports = dir.resolve("reports");
+        assertThatThrownBy(() -> harness(experiments, reports, new ArrayList<>()).run("hot"))
+                .isInstanceOf(DivergedException.class)
+                .hasMessageMatching("training diverged: loss (NaN|Infinity) at epoch 1, batch \\d+; try a smaller "
+                        + "learning rate \\(training.optimizer.learningRate is 10.0\\)");
+        RunReport report = Reports.read(reports.resolve("hot/latest/report.json"));
+        assertThat(report.status()).isEqualTo(RunReport.Status.diverged);
+        assertThat(report.message()).contains("epoch 1, batch");
+        assertThat(report.passed()).isFalse();
+        assertThat(Failures.userMessage(new DivergedException(1, 2, Double.NaN, 10))).contains("smaller learning rate");
+    }
+
+    @Test
+    void anUnwritableReportsFolderIsReportedBeforeAnythingLoadsOrTrains() throws IOException {
+        Path experiments = experiments("long", LONG);
+        // a file where the folder should be: unwritable even for root, who ignores permission bits
+        Path blocked = Files.writeString(dir.resolve("not-a-folder"), "x");
+        List<String> log = new ArrayList<>();
+        assertThatThrownBy(() -> harness(experiments, blocked.resolve("reports"), log).run("long"))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("the reports folder " + blocked.resolve("reports") + " is not writable")
+                .hasMessageContaining("choose another with -Ddigits.reportsDir");
+        assertThat(log).isEmpty();
+
+        Path readOnly = Files.createDirectories(dir.resolve("read-only"));
+        readOnly.toFile().setWritable(false, false);
+        if (!Files.isWritable(readOnly)) { // not root: permission bits apply too
+            assertThatThrownBy(() -> harness(experiments, readOnly, log).run("long"))
+                    .hasMessageContaining("is not writable");
+        }
+        readOnly.toFile().setWritable(true, false);
+    }
+
+    @Test
+    void runningOutOfHeapOrOffHeapMemoryNamesTheSettingToRaise() throws Exception {
+        TestData.mnist();
+        Path experiments = experiments("long", LONG.replace("trainLimit: 600, testLimit: 200", "trainLimit: 60000"));
+        Path heapLog = dir.resolve("heap.log");
+        Process heap = ForkedRun.start(heapLog, "-Xmx48m", experiments.toString(), dir.resolve("r1").toString(),
+                "long");
+        assertThat(heap.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(heap.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(heapLog)).contains("ERROR: out of JVM heap (")
+                .contains("-Xmx is 48 MiB): raise -Xmx in .mvn/jvm.config or MAVEN_OPTS");
+
+        // ND4J's arrays live outside the heap; the process's resident size is capped by maxphysicalbytes
+        Path offLog = dir.resolve("off-heap.log");
+        Process offHeap = ForkedRun.start(offLog, "-Dorg.bytedeco.javacpp.maxphysicalbytes=200m",
+                experiments.toString(), dir.resolve("r2").toString(), "long");
+        assertThat(offHeap.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(offHeap.exitValue()).isEqualTo(1);
+        assertThat(Files.readString(offLog)).contains("ERROR: out of off-heap memory (Physical memory usage is too "
+                + "high: physicalBytes (").contains("maxPhysicalBytes (200M)): raise -Dorg.bytedeco.javacpp.maxphysicalbytes");
+        try (var runs = Files.list(dir.resolve("r2/long"))) {
+            assertThat(Reports.read(runs.findFirst().orElseThrow().resolve("report.json")).status())
+                    .isEqualTo(RunReport.Status.failed);
+        }
+    }
+
+    private static byte[] flip(byte[] b) {
+        b[b.length / 2] ^= 1;
+        return b;
+    }
+
+    /** The first run folder under {@code dir} once its report shows {@code epochs} epochs. */
+    private static Path waitForEpochs(Path dir, int epochs, Process p, Path log) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        while (System.nanoTime() < deadline) {
+            if (!p.isAlive()) throw new AssertionError("the forked run ended early:\n" + Files.readString(log));
+            if (Files.isDirectory(dir)) {
+                try (var s = Files.list(dir)) {
+                    for (Path run : s.toList()) {
+                        Path json = run.resolve("report.json");
+                        try {
+                            if (Files.isRegularFile(json) && Reports.read(json).epochs().size() >= epochs) return run;
+                        } catch (IOException e) {
+                            // being replaced right now: look again
+                        }
+                    }
+                }
+            }
+            Thread.sleep(20);
+        }
+        p.destroyForcibly();
+        throw new AssertionError("no report with " + epochs + " epochs in time:\n" + Files.readString(log));
+    }
+
+    private static List<EpochMetrics> withoutTimings(List<EpochMetrics> epochs) {
+        return epochs.stream().map(e -> new EpochMetrics(e.epoch(), e.trainLoss(), e.trainAccuracy(),
+                e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(), e.devAllHeadsAccuracy(),
+                0, 0, 0)).toList();
+    }
+}
