@@ -206,7 +206,8 @@ public record RunPage(String title, String experiment, String runId, String desc
     static String yaml(Object spec) {
         if (spec == null) return null;
         try {
-            return YAML.writeValueAsString(spec);
+            // through a JSON tree: layer types read as `type: conv2d`, not as YAML tags
+            return YAML.writeValueAsString(digits.report.Reports.JSON.valueToTree(spec));
         } catch (JsonProcessingException e) {
             return String.valueOf(spec);
         }
