@@ -13,6 +13,9 @@ import java.util.List;
  *       GC-driven bookkeeping on every small allocation cost more than half of a small MLP's step time.</li>
  * </ul>
  * Either can be set explicitly with {@code -D...} and is then left alone.
+ *
+ * <p>{@code -Ddigits.threads=N} sets the threads ND4J's own loops, OpenMP and OpenBLAS use (default: as
+ * ND4J starts, one per core or {@code OMP_NUM_THREADS}); see BENCHMARKS.md for what it changes on 2 cores.
  */
 public final class Nd4jSetup {
 
@@ -38,6 +41,32 @@ public final class Nd4jSetup {
             }
         }
     }
+
+    /** Applies {@code -Ddigits.threads}, once ND4J is loaded; returns the thread count in force. */
+    public static synchronized int applyThreads() {
+        String value = System.getProperty(THREADS);
+        var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
+        if (value == null || value.isBlank()) return env.maxThreads();
+        int n;
+        try {
+            n = Integer.parseInt(value.strip());
+        } catch (NumberFormatException e) {
+            n = 0;
+        }
+        if (n < 1 || n > 1024) {
+            throw new IllegalArgumentException("-D" + THREADS + "=" + value + ": allowed: a whole number of threads, 1.."
+                    + Runtime.getRuntime().availableProcessors() + " on this machine");
+        }
+        if (env.maxThreads() != n) {
+            env.setMaxThreads(n);
+            env.setMaxMasterThreads(n);
+            org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
+            org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(n);
+        }
+        return n;
+    }
+
+    static final String THREADS = "digits.threads";
 
     private static String platform() {
         String os = System.getProperty("os.name").toLowerCase();

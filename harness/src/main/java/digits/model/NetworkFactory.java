@@ -39,6 +39,7 @@ public final class NetworkFactory {
     private NetworkFactory() {}
 
     public static DigitsNetwork build(ExperimentSpec spec) {
+        Nd4jSetup.applyThreads();
         ModelSpec m = spec.model();
         TrainingSpec t = spec.training();
         boolean torchInit = TrainingSpec.INIT_PYTORCH.equals(t.weightInit());

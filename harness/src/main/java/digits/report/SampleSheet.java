@@ -42,13 +42,7 @@ public final class SampleSheet {
         for (int i = 0; i < n; i++) {
             int x0 = GAP + (i % columns) * cellW;
             int y0 = GAP + (i / columns) * cellH;
-            for (int r = 0; r < images.rows(); r++) {
-                for (int c = 0; c < images.cols(); c++) {
-                    int v = 255 - (images.pixels()[i * images.size() + r * images.cols() + c] & 0xff); // ink is dark
-                    g.setColor(new Color(v, v, v));
-                    g.fillRect(x0 + c * SCALE, y0 + r * SCALE, SCALE, SCALE);
-                }
-            }
+            drawImage(g, images, i, x0, y0, SCALE);
             final int index = i;
             String label = IntStream.range(0, images.heads()).mapToObj(h -> String.valueOf(images.label(h, index)))
                     .collect(Collectors.joining(" "));
@@ -57,5 +51,25 @@ public final class SampleSheet {
         }
         g.dispose();
         return sheet;
+    }
+
+    /** Image {@code index} alone, each pixel a {@code scale}x{@code scale} square, dark ink on white. */
+    public static BufferedImage image(LabeledImages images, int index, int scale) {
+        System.setProperty("java.awt.headless", "true");
+        BufferedImage img = new BufferedImage(images.cols() * scale, images.rows() * scale, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = img.createGraphics();
+        drawImage(g, images, index, 0, 0, scale);
+        g.dispose();
+        return img;
+    }
+
+    private static void drawImage(Graphics2D g, LabeledImages images, int index, int x0, int y0, int scale) {
+        for (int r = 0; r < images.rows(); r++) {
+            for (int c = 0; c < images.cols(); c++) {
+                int v = 255 - (images.pixels()[index * images.size() + r * images.cols() + c] & 0xff); // ink is dark
+                g.setColor(new Color(v, v, v));
+                g.fillRect(x0 + c * scale, y0 + r * scale, scale, scale);
+            }
+        }
     }
 }

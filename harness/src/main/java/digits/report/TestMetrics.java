@@ -7,6 +7,7 @@ import java.util.List;
  * The final test evaluation. {@code accuracy} and {@code loss} follow the seed (mean of per-batch means
  * over the batches of the spec's size, remainder dropped: 9,984 of 10,000 MNIST images with batch 32);
  * {@code accuracyExact} counts all {@code imagesExact} images. {@code confusion.get(head)[true][predicted]}.
+ * {@code misclassified}: the worst wrongly classified test images (any head wrong), worst first.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TestMetrics(
@@ -18,4 +19,14 @@ public record TestMetrics(
         int imagesExact,
         List<int[][]> confusion,
         double seconds,
-        double imagesPerSecond) {}
+        double imagesPerSecond,
+        List<Misclassified> misclassified) {
+
+    /**
+     * A test image with at least one head wrong: its index in the test set, per head the true and predicted
+     * label, the probability the model gave its prediction and the true label. Worst = lowest joint
+     * probability of the true labels (highest summed loss).
+     */
+    public record Misclassified(int index, List<Integer> truth, List<Integer> predicted, List<Double> probability,
+                                List<Double> trueProbability) {}
+}

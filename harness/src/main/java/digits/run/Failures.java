@@ -25,6 +25,9 @@ public final class Failures {
                 || e instanceof UncheckedIOException) {
             return firstLine(e.getMessage());
         }
+        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("-D")) {
+            return e.getMessage(); // a bad -D property value, named with what is allowed
+        }
         if (String.valueOf(e.getMessage()).contains("No ND4J Backend")) {
             return "no ND4J backend on the classpath: run from the repository root (its pom adds nd4j-native, or "
                     + "nd4j-cuda with -Ddigits.backend=cuda)";

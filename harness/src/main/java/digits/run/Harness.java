@@ -5,6 +5,7 @@ import digits.data.DatasetLoader;
 import digits.data.Sha256;
 import digits.report.Environment;
 import digits.report.EpochMetrics;
+import digits.report.MisclassifiedImages;
 import digits.report.Reports;
 import digits.report.RunReport;
 import digits.report.RunReport.DataProvenance;
@@ -12,6 +13,7 @@ import digits.report.RunReport.ReferenceDelta;
 import digits.report.RunReport.Status;
 import digits.report.RunReport.ThresholdCheck;
 import digits.report.TestMetrics;
+import digits.report.html.ReportPages;
 import digits.spec.ExperimentSpec;
 import digits.spec.ReferenceSpec;
 import digits.spec.SpecCatalog;
@@ -61,10 +63,18 @@ public final class Harness {
     }
 
     private final Options options;
+    /** The reports folder whose index.html a run refreshes (a study's runs live below it), or null for none. */
+    private final Path indexRoot;
 
     public Harness(Options options) {
+        this(options, options.reportsDir());
+    }
+
+    /** @param indexRoot the folder whose {@code index.html} each run refreshes; null: none */
+    public Harness(Options options, Path indexRoot) {
         Nd4jSetup.configure();
         this.options = options;
+        this.indexRoot = indexRoot;
     }
 
     public SpecCatalog catalog() {
@@ -139,6 +149,17 @@ public final class Harness {
             } catch (IllegalStateException shuttingDown) {
                 // the hook is running: it writes the interrupted report
             }
+            refreshIndex();
+        }
+    }
+
+    /** Rewrites reports/index.html; a page is a view of the reports, so failing to write one never fails a run. */
+    private void refreshIndex() {
+        if (indexRoot == null) return;
+        try {
+            ReportPages.writeIndex(indexRoot);
+        } catch (RuntimeException e) {
+            options.log().accept("warning: cannot write " + indexRoot.resolve(ReportPages.INDEX_HTML) + ": " + e);
         }
     }
 
@@ -227,6 +248,7 @@ public final class Harness {
                     log.accept(epochLine(m));
                 });
                 TestMetrics test = trainer.test(net, data.split());
+                saveMisclassified(test);
                 RunReport report = write(Status.completed, null, test);
                 Reports.markLatest(runDir);
                 finished = true;
@@ -261,6 +283,15 @@ public final class Harness {
             stopped = true;
         }
 
+        /** The pixels of the gallery's images, so the page can be regenerated without the dataset. */
+        private void saveMisclassified(TestMetrics test) {
+            try {
+                MisclassifiedImages.write(runDir, data.split().test(), test.misclassified());
+            } catch (IOException | RuntimeException e) {
+                options.log().accept("warning: cannot write the misclassified images in " + runDir + ": " + e);
+            }
+        }
+
         private synchronized RunReport write(Status status, String message, TestMetrics test) {
             Instant now = Instant.now();
             List<ThresholdCheck> checks = test == null ? null : checks(test);
@@ -276,8 +307,19 @@ public final class Harness {
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
                     split.test().count() / b), fromDir == null ? null
                     : fromDir.getParent().getFileName() + "/" + fromDir.getFileName());
-            if (!stopped) Reports.write(runDir, report);
+            if (stopped) return report;
+            Reports.write(runDir, report);
+            writePage(report);
             return report;
+        }
+
+        /** report.html beside report.json; written after it, so a rendering problem never costs the report. */
+        private void writePage(RunReport report) {
+            try {
+                ReportPages.writeRun(runDir, report, indexRoot);
+            } catch (RuntimeException | LinkageError e) {
+                options.log().accept("warning: cannot write " + runDir.resolve(ReportPages.REPORT_HTML) + ": " + e);
+            }
         }
 
         private List<ThresholdCheck> checks(TestMetrics test) {

@@ -6,6 +6,7 @@ import com.github.freva.asciitable.HorizontalAlign;
 import digits.report.AtomicFiles;
 import digits.report.Reports;
 import digits.report.RunReport;
+import digits.report.html.ReportPages;
 import digits.run.Harness;
 import digits.spec.ExperimentSpec;
 import java.io.IOException;
@@ -41,7 +42,7 @@ public final class StudyRunner {
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
         Path runsDir = reports.root().resolve(study).resolve("runs");
-        Harness harness = new Harness(options.withReportsDir(runsDir));
+        Harness harness = new Harness(options.withReportsDir(runsDir), reports.root());
         Instant started = Instant.now();
         int total = plan.variants().stream().mapToInt(v -> v.runs().size()).sum();
         int done = 0;
@@ -100,6 +101,7 @@ public final class StudyRunner {
             throw new UncheckedIOException("cannot write " + dir.resolve("study.json") + ": " + e.getMessage(), e);
         }
         Reports.markLatest(dir);
+        writePages(dir, report, reports.root());
         String table = table(report);
         table.lines().forEach(options.log());
         options.log().accept("Selected on dev: " + chosen.variant() + String.format(Locale.ROOT,
@@ -107,6 +109,16 @@ public final class StudyRunner {
                 chosen.test().mean()));
         options.log().accept("Study report: " + dir.resolve("study.json"));
         return new Result(report, dir, table);
+    }
+
+    /** study.html and the refreshed index; pages are views, so a rendering problem is a warning, not a failure. */
+    private void writePages(Path dir, StudyReport report, Path root) {
+        try {
+            ReportPages.writeStudy(dir, report, root);
+            ReportPages.writeIndex(root);
+        } catch (RuntimeException | LinkageError e) {
+            options.log().accept("warning: cannot write the study's HTML pages in " + dir + ": " + e);
+        }
     }
 
     /** The one-screen comparison: variant, dev, test, delta, seconds. */

@@ -2,7 +2,9 @@ package digits.train;
 
 import digits.data.LabeledImages;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
+import java.util.stream.IntStream;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
@@ -119,6 +121,31 @@ public final class Evaluation {
 
     public float confidence(int head, int index) {
         return confidence[head][index];
+    }
+
+    public int truth(int head, int index) {
+        return truth[head][index];
+    }
+
+    /** Probability the model gave the true label: the loss is its negative logarithm. */
+    public double trueProbability(int head, int index) {
+        return Math.exp(-loss[head][index]);
+    }
+
+    /** Indexes of at most {@code limit} images with any head wrong, highest loss (summed over heads) first. */
+    public int[] worstMistakes(int limit) {
+        return IntStream.range(0, count())
+                .filter(i -> IntStream.range(0, heads()).anyMatch(h -> predicted[h][i] != truth[h][i]))
+                .boxed()
+                .sorted(Comparator.comparingDouble((Integer i) -> totalLoss(i)).reversed()
+                        .thenComparing(i -> i))
+                .limit(limit).mapToInt(Integer::intValue).toArray();
+    }
+
+    private double totalLoss(int i) {
+        double s = 0;
+        for (double[] l : loss) s += l[i];
+        return s;
     }
 
     private double[] correct(int h) {

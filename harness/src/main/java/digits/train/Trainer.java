@@ -109,7 +109,26 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
-                test.confusion(), seconds, test.count() / seconds);
+                test.confusion(), seconds, test.count() / seconds, misclassified(test));
+    }
+
+    /** How many of the worst misclassified test images a report lists (and shows). */
+    public static final int MISCLASSIFIED = 24;
+
+    private static List<TestMetrics.Misclassified> misclassified(Evaluation test) {
+        List<TestMetrics.Misclassified> out = new ArrayList<>();
+        for (int i : test.worstMistakes(MISCLASSIFIED)) {
+            List<Integer> truth = new ArrayList<>(), predicted = new ArrayList<>();
+            List<Double> p = new ArrayList<>(), pTrue = new ArrayList<>();
+            for (int h = 0; h < test.heads(); h++) {
+                truth.add(test.truth(h, i));
+                predicted.add(test.predicted(h, i));
+                p.add((double) test.confidence(h, i));
+                pTrue.add(test.trueProbability(h, i));
+            }
+            out.add(new TestMetrics.Misclassified(i, truth, predicted, p, pTrue));
+        }
+        return out;
     }
 
     private static double mean(double[] v) {

@@ -156,10 +156,29 @@ class HarnessTest {
         assertThat(r.passed()).isTrue();
         assertThat(r.report().data().source()).contains("IDX files");
         assertThat(r.report().data().sha256()).containsKey("toy/train-images");
+        assertPagesAndMistakes(r);
 
         Files.writeString(experiments.resolve("toy.yaml"), TOY.replace("input: [1, 10, 10]", "input: [1, 28, 28]"));
         assertThatThrownBy(() -> h.run("toy")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("model.input: [1, 28, 28] does not match the dataset's images; allowed: [1, 10, 10]");
+    }
+
+    /** The run's page, the index, and the worst mistakes (as many as the exact accuracy says, up to 24) with PNGs. */
+    private void assertPagesAndMistakes(Harness.Result r) throws IOException {
+        var test = r.report().test();
+        double allRight = test.allHeadsAccuracy() != null ? test.allHeadsAccuracy() : test.accuracyExact().get(0);
+        long errors = Math.round(test.imagesExact() * (1 - allRight));
+        var wrong = test.misclassified();
+        assertThat((long) wrong.size()).isEqualTo(Math.min(digits.train.Trainer.MISCLASSIFIED, errors));
+        assertThat(wrong).allSatisfy(m -> assertThat(m.predicted()).isNotEqualTo(m.truth()));
+        String html = Files.readString(r.runDir().resolve("report.html"));
+        assertThat(html).contains("<h1>" + r.report().experiment());
+        for (var m : wrong) {
+            assertThat(r.runDir().resolve("misclassified/" + m.index() + ".png")).isNotEmptyFile();
+            assertThat(html).contains("misclassified/" + m.index() + ".png");
+        }
+        assertThat(Files.readString(r.runDir().getParent().getParent().resolve("index.html")))
+                .contains(r.report().experiment() + "/" + r.runDir().getFileName() + "/report.html");
     }
 
     /** 20x10 images lighting row a (first label) and row 10 + b (second label), two-column label table. */
@@ -219,6 +238,7 @@ class HarnessTest {
         assertThat(r.report().acceptance()).hasSize(2).allMatch(RunReport.ThresholdCheck::passed);
         assertThat(r.report().reference()).extracting(RunReport.ReferenceDelta::head).containsExactly(0, 1);
         assertThat(log).anyMatch(l -> l.contains("[head 2]") && l.contains("all heads right"));
+        assertPagesAndMistakes(r);
 
         Files.writeString(experiments.resolve("two.yaml"), Files.readString(experiments.resolve("two.yaml"))
                 .replace("heads: 2", "heads: 1").replace("[0.95, 0.96]", "0.95"));

@@ -1,0 +1,37 @@
+package digits.plugin;
+
+import digits.bench.Benchmark;
+import digits.spec.SpecCatalog;
+import org.apache.maven.plugins.annotations.Mojo;
+import org.apache.maven.plugins.annotations.Parameter;
+
+/**
+ * Measures training and test-evaluation speed of experiments at their own batch sizes: after a warm-up,
+ * times {@code digits.bench.batches} training steps and one pass over the test set, and writes
+ * {@code reports/bench/<experiment>/<run-id>/bench.json}. {@code scripts/bench-vs-pytorch.sh} runs it
+ * beside the PyTorch recipe; BENCHMARKS.md has the figures.
+ */
+@Mojo(name = "bench", aggregator = true, threadSafe = true)
+public class BenchMojo extends AbstractDigitsMojo {
+
+    /** Spec name(s): {@code cnn}, {@code cnn,mlp-baseline} or {@code all} (studies are skipped). */
+    @Parameter(property = "experiment", required = true)
+    private String experiment;
+
+    /** Training batches timed. */
+    @Parameter(property = "digits.bench.batches", defaultValue = "200")
+    private int batches;
+
+    /** Training batches run first and not timed. */
+    @Parameter(property = "digits.bench.warmup", defaultValue = "20")
+    private int warmup;
+
+    @Override
+    protected void run() {
+        Benchmark bench = new Benchmark(options());
+        SpecCatalog catalog = SpecCatalog.scan(experimentsDir.toPath());
+        for (String name : catalog.select(experiment)) {
+            if (!catalog.isStudy(name)) bench.run(name, warmup, batches);
+        }
+    }
+}

@@ -1,0 +1,138 @@
+package digits.bench;
+
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+import digits.data.DatasetLoader;
+import digits.data.LabeledImages;
+import digits.model.DigitsNetwork;
+import digits.model.NetworkFactory;
+import digits.model.Nd4jSetup;
+import digits.report.AtomicFiles;
+import digits.report.Environment;
+import digits.report.Reports;
+import digits.run.Harness;
+import digits.spec.ExperimentSpec;
+import digits.spec.SpecCatalog;
+import digits.train.Batches;
+import digits.train.Evaluation;
+import digits.train.SoftmaxHeads;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Training and evaluation speed of one spec, the way the training loop runs it: after {@code warmup}
+ * batches (JIT, workspaces, oneDNN primitives), {@code batches} training steps at the spec's batch
+ * size are timed, then one evaluation of the whole test set. Figures go to the log and to
+ * {@code reports/bench/<experiment>/<run-id>/bench.json} ({@code latest} points at the newest).
+ */
+public final class Benchmark {
+
+    /** One measurement, with where it was taken. */
+    @JsonPropertyOrder({"experiment", "batchSize", "warmupBatches", "batches", "trainSeconds", "trainImagesPerSecond",
+            "batchMillisMedian", "testImages", "testSeconds", "testImagesPerSecond", "peakResidentBytes",
+            "peakHeapBytes", "environment"})
+    public record Result(String experiment, int batchSize, int warmupBatches, int batches, double trainSeconds,
+                         double trainImagesPerSecond, double batchMillisMedian, int testImages, double testSeconds,
+                         double testImagesPerSecond, Long peakResidentBytes, long peakHeapBytes,
+                         Environment environment) {}
+
+    private final Harness.Options options;
+
+    public Benchmark(Harness.Options options) {
+        Nd4jSetup.configure();
+        this.options = options;
+    }
+
+    public Result run(String name, int warmup, int batches) {
+        if (warmup < 0 || batches < 1) {
+            throw new IllegalArgumentException("warm-up must be >= 0 and batches >= 1; got " + warmup + " and " + batches);
+        }
+        ExperimentSpec spec = SpecCatalog.scan(options.experimentsDir()).load(name);
+        DatasetLoader.Loaded data = new DatasetLoader(options.dataDir(), options.localMnist(), options.log())
+                .load(spec.dataset(), spec.model().output().classes());
+        int batchSize = spec.training().batchSize();
+        int classes = spec.model().output().classes();
+        Batches train = new Batches(data.split().train(), batchSize);
+        if (train.count() == 0) throw new IllegalArgumentException("the training set is smaller than one batch");
+        DigitsNetwork net = NetworkFactory.build(spec);
+        float[] gradient = new float[batchSize * spec.heads() * classes];
+
+        // the training loop's step: forward, per-head softmax cross-entropy, backward, SGD update
+        long[] nanos = new long[batches];
+        for (int i = 0; i < warmup + batches; i++) {
+            int b = i % train.count();
+            int[][] y = train.labels(b);
+            long t0 = System.nanoTime();
+            net.trainStep(train.features(b), logits -> {
+                SoftmaxHeads.evaluate(logits, y, classes, gradient);
+                return gradient;
+            }, i, 0);
+            if (i >= warmup) nanos[i - warmup] = System.nanoTime() - t0;
+        }
+        double trainSeconds = Arrays.stream(nanos).sum() / 1e9;
+        long[] sorted = nanos.clone();
+        Arrays.sort(sorted);
+
+        LabeledImages test = data.split().test();
+        long t0 = System.nanoTime();
+        Evaluation.of(net, test, classes);
+        double testSeconds = (System.nanoTime() - t0) / 1e9;
+
+        Result r = new Result(spec.name(), batchSize, warmup, batches, trainSeconds,
+                batches * (double) batchSize / trainSeconds, sorted[sorted.length / 2] / 1e6, test.count(), testSeconds,
+                test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir()));
+        options.log().accept(line(r));
+        write(r);
+        return r;
+    }
+
+    public static String line(Result r) {
+        return String.format(Locale.ROOT, "bench %s: train %,.0f images/s (%d batches of %d, median %.2f ms/batch), "
+                        + "test %,.0f images/s (%,d in %.2f s), peak resident %s, peak heap %s, %s %s, %s OpenMP threads",
+                r.experiment(), r.trainImagesPerSecond(), r.batches(), r.batchSize(), r.batchMillisMedian(),
+                r.testImagesPerSecond(), r.testImages(), r.testSeconds(), mib(r.peakResidentBytes()),
+                mib(r.peakHeapBytes()), r.environment().backend(), r.environment().nativeVariant(),
+                r.environment().ompThreads());
+    }
+
+    private void write(Result r) {
+        Reports reports = new Reports(options.reportsDir().resolve("bench"));
+        Path dir = reports.newRunDir(r.experiment());
+        try {
+            AtomicFiles.write(dir.resolve("bench.json"), Reports.JSON.writeValueAsBytes(r));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write " + dir.resolve("bench.json") + ": " + e.getMessage(), e);
+        }
+        Reports.markLatest(dir);
+        options.log().accept("Bench report: " + dir.resolve("bench.json"));
+    }
+
+    /** The process's peak resident set (heap, off-heap arrays, native libraries), from Linux; null elsewhere. */
+    static Long peakResident() {
+        try {
+            Matcher m = Pattern.compile("VmHWM:\\s+(\\d+) kB").matcher(Files.readString(Path.of("/proc/self/status")));
+            return m.find() ? Long.parseLong(m.group(1)) * 1024 : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    static long peakHeap() {
+        List<MemoryPoolMXBean> pools = ManagementFactory.getMemoryPoolMXBeans();
+        return pools.stream().filter(p -> p.getType() == MemoryType.HEAP).mapToLong(p -> p.getPeakUsage().getUsed())
+                .sum();
+    }
+
+    private static String mib(Long bytes) {
+        return bytes == null ? "unknown" : String.format(Locale.ROOT, "%,d MiB", bytes >> 20);
+    }
+}

@@ -1,0 +1,29 @@
+package digits.report.html;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.List;
+
+/**
+ * What report.js needs to draw one uPlot chart into {@code #chart-<id>}: x values (or category names for
+ * bars) and the series. Serialised with {@link SafeJson} into the page.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record Chart(String id, String title, String kind, String xLabel, String yLabel, int decimals,
+                    List<? extends Number> x, List<String> xNames, List<Series> series) {
+
+    /** Train, dev and test keep their colours on every page (and in report.css). */
+    static final String TRAIN = "#2563eb", DEV = "#ea580c", TEST = "#16a34a";
+
+    /** {@code points}: drawn as points only (a single figure such as test accuracy), no line. */
+    public record Series(String label, String color, boolean dash, boolean points, List<Double> values) {}
+
+    static Chart lines(String id, String title, String xLabel, String yLabel, int decimals, List<Integer> x,
+                       List<Series> series) {
+        return new Chart(id, title, "lines", xLabel, yLabel, decimals, x, null, series);
+    }
+
+    static Chart bars(String id, String title, String yLabel, List<String> names, List<Series> series) {
+        List<Integer> x = java.util.stream.IntStream.range(0, names.size()).boxed().toList();
+        return new Chart(id, title, "bars", null, yLabel, 4, x, names, series);
+    }
+}

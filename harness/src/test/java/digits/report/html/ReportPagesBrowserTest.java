@@ -1,0 +1,185 @@
+package digits.report.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.logging.Level;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Dimension;
+import org.openqa.selenium.JavascriptExecutor;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.openqa.selenium.logging.LogEntry;
+import org.openqa.selenium.logging.LogType;
+import org.openqa.selenium.logging.LoggingPreferences;
+import org.openqa.selenium.support.ui.WebDriverWait;
+
+/**
+ * The pages in a real headless Chromium, opened from file:// with no network: no console errors, charts drawn,
+ * gallery images loaded, index sortable. Screenshots at laptop and phone width go to target/screenshots/.
+ * Skipped (with the reason) where no chromium and chromedriver are installed.
+ */
+class ReportPagesBrowserTest {
+
+    private static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
+
+    @TempDir
+    static Path reports;
+    private static ChromeDriver driver;
+
+    @BeforeAll
+    static void start() throws IOException {
+        Path chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
+        Path chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
+        assumeTrue(chromium != null && chromedriver != null,
+                "browser tests skipped: no chromium and chromedriver (apt-get install chromium chromium-driver)");
+        Fixtures.reportsFolder(reports);
+        ReportPages.regenerate(reports, s -> { });
+        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
+                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                        "--window-size=1280,900", "--hide-scrollbars");
+        LoggingPreferences logs = new LoggingPreferences();
+        logs.enable(LogType.BROWSER, Level.ALL);
+        options.setCapability("goog:loggingPrefs", logs);
+        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
+                .build(), options);
+        Files.createDirectories(SCREENSHOTS);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (driver != null) driver.quit();
+    }
+
+    @Test
+    void twoDigitRunPageDrawsItsChartsAndShowsTheMistakes() throws IOException {
+        open("multi-digit-cnn/20261129-100000/report.html");
+        assertChartsDrawn(3);
+        List<WebElement> images = driver.findElements(By.cssSelector(".gallery img"));
+        assertThat(images).hasSize(6);
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> images.stream()
+                .allMatch(img -> Boolean.TRUE.equals(js("return arguments[0].complete", img))));
+        for (WebElement img : images) {
+            assertThat(((Number) js("return arguments[0].naturalWidth", img)).intValue()).isGreaterThan(0);
+        }
+        assertThat(driver.findElements(By.cssSelector("table.heat"))).hasSize(2);
+        assertThat(driver.findElement(By.cssSelector(".description")).getText()).contains("<script>");
+        assertThat(js("return window.pwned === undefined")).isEqualTo(true);
+        // hovering shows the values in the legend
+        assertThat(driver.findElement(By.cssSelector("#chart-loss .u-legend")).getText()).contains("train (head 1)");
+        screenshots("run-two-digit");
+    }
+
+    @Test
+    void studyPageDrawsTheBarChartAndLinksEveryRun() throws IOException {
+        open("mlp-study/20261129-130000/study.html");
+        assertChartsDrawn(1);
+        assertThat(driver.findElement(By.cssSelector("tr.selected")).getText()).contains("leakyrelu");
+        List<WebElement> links = driver.findElements(By.cssSelector("td.runs a"));
+        assertThat(links).hasSize(6);
+        links.get(0).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js("return window.digitsReady")));
+        assertThat(driver.getCurrentUrl()).endsWith("mlp-study/runs/base-s0/r1/report.html");
+        assertNoConsoleErrors();
+        driver.navigate().back();
+        screenshots("study");
+    }
+
+    @Test
+    void indexSortsByTheClickedColumn() throws IOException {
+        open("index.html");
+        assertThat(names()).containsExactly("cnn", "mlp-baseline", "mlp-study", "multi-digit-cnn");
+        WebElement accuracy = driver.findElement(By.xpath("//table[@id='index']//th[text()='test accuracy']"));
+        accuracy.click();
+        assertThat(names()).containsExactly("mlp-baseline", "mlp-study", "multi-digit-cnn", "cnn");
+        accuracy.click();
+        assertThat(names()).containsExactly("cnn", "multi-digit-cnn", "mlp-study", "mlp-baseline");
+        assertThat(accuracy.getAttribute("aria-sort")).isEqualTo("descending");
+        screenshots("index");
+        driver.findElement(By.linkText("cnn")).click();
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js("return window.digitsReady")));
+        assertChartsDrawn(3);
+        screenshots("run-cnn");
+    }
+
+    private static void open(String page) {
+        driver.manage().window().setSize(new Dimension(1280, 900));
+        driver.get(reports.resolve(page).toUri().toString());
+        new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js("return window.digitsReady")));
+        assertNoConsoleErrors();
+    }
+
+    private static void assertNoConsoleErrors() {
+        List<LogEntry> errors = driver.manage().logs().get(LogType.BROWSER).getAll().stream()
+                .filter(e -> e.getLevel().intValue() >= Level.WARNING.intValue()).toList();
+        assertThat(errors).as("console errors").isEmpty();
+    }
+
+    /** Every chart has a canvas of non-zero size with some non-white pixels. */
+    private static void assertChartsDrawn(int charts) {
+        List<WebElement> canvases = driver.findElements(By.cssSelector(".chart canvas"));
+        assertThat(canvases).hasSize(charts);
+        for (WebElement c : canvases) {
+            Object inked = js("""
+                    const c = arguments[0];
+                    if (!c.width || !c.height) return 0;
+                    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+                    let n = 0;
+                    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+                    return n;""", c);
+            assertThat(((Number) inked).intValue()).as("drawn pixels").isGreaterThan(100);
+        }
+    }
+
+    private static List<String> names() {
+        return driver.findElements(By.cssSelector("#index tbody tr td:first-child b")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    /** At laptop width and at a phone's (390 px); the page must not scroll sideways on the phone. */
+    private static void screenshots(String name) throws IOException {
+        shoot(name + "-desktop", 1280);
+        shoot(name + "-phone", 390);
+        Number overflow = (Number) js("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(overflow.intValue()).as("horizontal overflow at phone width").isLessThanOrEqualTo(0);
+        driver.manage().window().setSize(new Dimension(1280, 900));
+    }
+
+    private static void shoot(String name, int width) throws IOException {
+        driver.manage().window().setSize(new Dimension(width, 900));
+        js("window.dispatchEvent(new Event('resize'))");
+        try {
+            Thread.sleep(300); // the charts resize after a short debounce
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        long height = ((Number) js("return document.documentElement.scrollHeight")).longValue();
+        driver.manage().window().setSize(new Dimension(width, (int) Math.min(height + 120, 6000)));
+        Path png = driver.getScreenshotAs(OutputType.FILE).toPath();
+        Files.copy(png, SCREENSHOTS.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private static Object js(String script, Object... args) {
+        return ((JavascriptExecutor) driver).executeScript(script, args);
+    }
+
+    private static Path firstExisting(String... paths) {
+        for (String p : paths) {
+            if (Files.isExecutable(Path.of(p))) return Path.of(p);
+        }
+        return null;
+    }
+}

@@ -1,0 +1,120 @@
+package digits.report.html;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import digits.report.Reports;
+import digits.report.RunReport;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ReportPagesTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void runPageViewModelHasEveryHeadsCurvesConfusionAndMistakes() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("two/r1"));
+        RunReport r = Fixtures.run(runDir, "two", 2, 4, "two digits", 0.975);
+        RunPage page = RunPage.of(r, runDir, "../../index.html");
+
+        assertThat(page.verdict()).isEqualTo(new Badge("PASS", "good"));
+        assertThat(page.checks()).extracting(RunPage.Check::head).containsExactly("head 1", "head 2");
+        assertThat(page.references()).extracting(RunPage.Reference::delta).containsExactly("+0.0250", "+0.0150");
+        assertThat(page.charts()).extracting(Chart::id).containsExactly("loss", "accuracy", "throughput");
+        assertThat(page.charts().get(1).series()).extracting(Chart.Series::label).containsExactly(
+                "train (head 1)", "dev (head 1)", "test (head 1)", "train (head 2)", "dev (head 2)", "test (head 2)");
+        assertThat(page.confusions()).extracting(Confusion::title).containsExactly("Head 1", "Head 2");
+        assertThat(page.confusions().get(0).rows().get(2).cells().get(2).count()).isEqualTo(92);
+        assertThat(page.gallery()).hasSize(6).first().satisfies(g -> {
+            assertThat(g.src()).isEqualTo("misclassified/100.png");
+            assertThat(g.heads()).extracting(GalleryItem.Head::wrong).containsExactly(true, false);
+            assertThat(g.heads().get(0).trueProbability()).isEqualTo("1.0%");
+        });
+        assertThat(page.throughput()).extracting(RunPage.Throughput::imagesPerSecond).first().isEqualTo("4,100");
+        assertThat(page.specYaml()).contains("name: two", "heads: 2");
+    }
+
+    @Test
+    void textFromSpecsIsEscapedAndChartDataCannotCloseItsScript() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("x/r1"));
+        RunReport r = Fixtures.run(runDir, "x", 1, 2, Fixtures.HOSTILE, 0.95);
+        String html = Files.readString(ReportPages.writeRun(runDir, r, dir));
+
+        assertThat(html).doesNotContain("<script>window.pwned").contains("&lt;script&gt;window.pwned &#61; true&lt;/script&gt;");
+        String data = html.substring(html.indexOf("id=\"chart-data\">"), html.indexOf("</script>",
+                html.indexOf("id=\"chart-data\">")));
+        assertThat(data).doesNotContain("<script").contains("\"x\":[1,2]");
+        assertThat(html).contains("<a href=\"../../index.html\">");
+    }
+
+    @Test
+    void aGalleryImageWithoutItsPngIsLeftOutAndCounted() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("x/r1"));
+        RunReport r = Fixtures.run(runDir, "x", 1, 2, "d", 0.95);
+        Files.delete(runDir.resolve("misclassified/101.png"));
+        RunPage page = RunPage.of(r, runDir, null);
+        assertThat(page.gallery()).extracting(GalleryItem::index).doesNotContain(101).hasSize(5);
+        assertThat(page.galleryMissing()).isEqualTo("1");
+    }
+
+    @Test
+    void aReportFromAnotherVersionRendersWithWhatItHas() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("old/r1"));
+        Files.writeString(runDir.resolve("report.json"), """
+                {"format": 0, "experiment": "old", "status": "paused", "someNewField": {"a": 1},
+                 "epochs": [{"epoch": 1, "trainLoss": [0.5], "devLoss": [0.6]}]}
+                """);
+        List<String> warnings = new ArrayList<>();
+        ReportPages.Summary s = ReportPages.regenerate(dir, warnings::add);
+        assertThat(warnings).isEmpty();
+        assertThat(s.runs()).isEqualTo(1);
+        String html = Files.readString(runDir.resolve("report.html"));
+        assertThat(html).contains("<h1>old", "no verdict", "chart-loss");
+    }
+
+    @Test
+    void regenerateWritesEveryPageAndSkipsUnreadableReportsWithAWarning() throws IOException {
+        Fixtures.reportsFolder(dir);
+        Path broken = Files.createDirectories(dir.resolve("broken/r1"));
+        Files.writeString(broken.resolve("report.json"), "{ not json");
+        List<String> warnings = new ArrayList<>();
+
+        ReportPages.Summary s = ReportPages.regenerate(dir, warnings::add);
+
+        assertThat(s.runs()).isEqualTo(3 + 6);
+        assertThat(s.studies()).isEqualTo(1);
+        assertThat(warnings).singleElement().asString().startsWith("skipped broken/r1/report.json: ");
+        assertThat(dir.resolve("cnn/20261129-110000/report.html")).isNotEmptyFile();
+        assertThat(dir.resolve("mlp-study/runs/base-s0/r1/report.html")).isNotEmptyFile();
+        String study = Files.readString(dir.resolve("mlp-study/20261129-130000/study.html"));
+        assertThat(study).contains("href=\"../runs/leakyrelu-s1/r1/report.html\"", "<tr class=\"selected\">")
+                .doesNotContain("<script>window.pwned");
+        String index = Files.readString(s.index());
+        assertThat(index).contains("href=\"cnn/20261129-110000/report.html\"",
+                "href=\"mlp-study/20261129-130000/study.html\"", "selected on dev: leakyrelu", "broken/r1");
+    }
+
+    @Test
+    void indexRowShowsTestAccuracyThresholdSeedAndDelta() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("cnn/r1"));
+        IndexPage.Entry e = IndexPage.run(Fixtures.run(runDir, "cnn", 1, 2, "d", 0.97), "cnn/r1/report.html");
+        assertThat(e).extracting(IndexPage.Entry::testAccuracy, IndexPage.Entry::threshold, IndexPage.Entry::seed,
+                IndexPage.Entry::delta, IndexPage.Entry::deltaCss).containsExactly("0.9700", "> 0.9000", "0.9500",
+                "+0.0200", "good-text");
+        assertThat(e.verdict().text()).isEqualTo("PASS");
+    }
+
+    @Test
+    void heatMapShadesRightBlueAndWrongRedByShareOfTheTrueDigit() {
+        Confusion c = Confusion.of("t", new int[][] {{9, 1}, {0, 10}});
+        assertThat(c.rows().get(0).cells().get(0).style()).startsWith("background-color: rgba(37, 99, 235, 0.92)");
+        assertThat(c.rows().get(0).cells().get(1).style()).startsWith("background-color: rgba(220, 38, 38, 0.52)");
+        assertThat(c.rows().get(1).cells().get(0).style()).isEmpty();
+    }
+}
