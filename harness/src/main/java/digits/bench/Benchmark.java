@@ -14,7 +14,7 @@ import digits.spec.ExperimentSpec;
 import digits.spec.SpecCatalog;
 import digits.train.Batches;
 import digits.train.Evaluation;
-import digits.train.SoftmaxHeads;
+import digits.train.Trainer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.lang.management.ManagementFactory;
@@ -66,16 +66,12 @@ public final class Benchmark {
         DigitsNetwork net = NetworkFactory.build(spec);
         float[] gradient = new float[batchSize * spec.heads() * classes];
 
-        // the training loop's step: forward, per-head softmax cross-entropy, backward, SGD update
         long[] nanos = new long[batches];
         for (int i = 0; i < warmup + batches; i++) {
             int b = i % train.count();
             int[][] y = train.labels(b);
             long t0 = System.nanoTime();
-            net.trainStep(train.features(b), logits -> {
-                SoftmaxHeads.evaluate(logits, y, classes, gradient);
-                return gradient;
-            }, i, 0);
+            Trainer.step(net, train.features(b), y, classes, gradient, i);
             if (i >= warmup) nanos[i - warmup] = System.nanoTime() - t0;
         }
         double trainSeconds = Arrays.stream(nanos).sum() / 1e9;

@@ -7,6 +7,7 @@ import digits.spec.ExperimentSpec;
 import java.util.ArrayList;
 import java.util.List;
 import digits.model.DigitsNetwork;
+import org.nd4j.linalg.api.ndarray.INDArray;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 
 /**
@@ -129,6 +130,18 @@ public final class Trainer {
             out.add(new TestMetrics.Misclassified(i, truth, predicted, p, pTrue));
         }
         return out;
+    }
+
+    /**
+     * One training step exactly as the loop takes it (forward, per-head softmax cross-entropy, backward,
+     * update), without the bookkeeping: what {@code digits:bench} times.
+     */
+    public static void step(DigitsNetwork net, INDArray features, int[][] y, int classes, float[] gradient,
+                            int iteration) {
+        net.trainStep(features, logits -> {
+            SoftmaxHeads.evaluate(logits, y, classes, gradient);
+            return gradient;
+        }, iteration, 0);
     }
 
     private static double mean(double[] v) {
