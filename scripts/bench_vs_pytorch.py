@@ -19,16 +19,18 @@ DEFAULT_RECIPE = os.path.join(ROOT, "..", "shared", "reference", "pytorch_seed_r
 ALL = ["mlp-baseline", "mlp-128-leakyrelu", "cnn", "multi-digit-mlp", "multi-digit-cnn"]
 
 
-def dl4j(experiment, batches, warmup):
-    subprocess.run(["mvn", "-q", "-B", "digits:bench", "-Dexperiment=" + experiment,
-                    "-Ddigits.bench.batches=%d" % batches, "-Ddigits.bench.warmup=%d" % warmup],
-                   cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
+def dl4j(experiment, batches, warmup, threads):
+    cmd = ["mvn", "-q", "-B", "digits:bench", "-Dexperiment=" + experiment, "-Ddigits.bench.batches=%d" % batches,
+           "-Ddigits.bench.warmup=%d" % warmup]
+    if threads:
+        cmd.append("-Ddigits.threads=%d" % threads)
+    subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
     with open(os.path.join(ROOT, "reports", "bench", experiment, "latest", "bench.json")) as f:
         return json.load(f)
 
 
-def pytorch(recipe, experiment, batches, threads):
-    out = subprocess.run([sys.executable, recipe, "--data", os.path.join(ROOT, "data", "mnist"),
+def pytorch(python, recipe, experiment, batches, threads):
+    out = subprocess.run([python, recipe, "--data", os.path.join(ROOT, "data", "mnist"),
                           "--experiment", experiment, "--epochs", "1", "--max-batches", str(batches),
                           "--threads", str(threads)], check=True, capture_output=True, text=True).stdout
     lines = [json.loads(l) for l in out.splitlines() if l.startswith("{")]
@@ -44,19 +46,24 @@ def main():
     ap.add_argument("--batches", type=int, default=200, help="training batches timed (default 200)")
     ap.add_argument("--warmup", type=int, default=20, help="DL4J batches run before timing (default 20)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (default: all cores)")
+    ap.add_argument("--dl4j-threads", type=int, help="-Ddigits.threads for DL4J (default: ND4J's own)")
+    ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
+                    help="a Python that has torch (default: Debian's /usr/bin/python3)")
     ap.add_argument("--recipe", default=DEFAULT_RECIPE, help="pytorch_seed_recipes.py")
     args = ap.parse_args()
     if not os.path.isfile(args.recipe):
         sys.exit("no PyTorch recipe at %s; pass --recipe" % args.recipe)
 
+    print("DL4J threads: %s; PyTorch threads: %d; %d batches timed, median of %d runs each" % (
+        args.dl4j_threads or "default (one per core)", args.threads, args.batches, args.repeats))
     print("| experiment | DL4J train img/s | PyTorch train img/s | ratio | DL4J test s | PyTorch test s "
           "| test ratio | DL4J peak RSS MiB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for experiment in args.experiments:
         d, p = [], []
         for _ in range(args.repeats):  # interleaved, so drift on a noisy machine hits both alike
-            d.append(dl4j(experiment, args.batches, args.warmup))
-            p.append(pytorch(args.recipe, experiment, args.batches, args.threads))
+            d.append(dl4j(experiment, args.batches, args.warmup, args.dl4j_threads))
+            p.append(pytorch(args.python, args.recipe, experiment, args.batches, args.threads))
         d_train = statistics.median(r["trainImagesPerSecond"] for r in d)
         d_test = statistics.median(r["testSeconds"] for r in d)
         p_train = statistics.median(r[0] for r in p)

@@ -22,16 +22,20 @@ public class BenchMojo extends AbstractDigitsMojo {
     @Parameter(property = "digits.bench.batches", defaultValue = "200")
     private int batches;
 
-    /** Training batches run first and not timed. */
+    /** Training batches run first and not timed, at least. */
     @Parameter(property = "digits.bench.warmup", defaultValue = "20")
     private int warmup;
+
+    /** Seconds of untimed warm-up, at least (the JIT needs several seconds on the MLPs). */
+    @Parameter(property = "digits.bench.warmupSeconds", defaultValue = "10")
+    private double warmupSeconds;
 
     @Override
     protected void run() {
         Benchmark bench = new Benchmark(options());
         SpecCatalog catalog = SpecCatalog.scan(experimentsDir.toPath());
         for (String name : catalog.select(experiment)) {
-            if (!catalog.isStudy(name)) bench.run(name, warmup, batches);
+            if (!catalog.isStudy(name)) bench.run(name, warmup, warmupSeconds, batches);
         }
     }
 }

@@ -52,9 +52,15 @@ public final class Benchmark {
         this.options = options;
     }
 
-    public Result run(String name, int warmup, int batches) {
-        if (warmup < 0 || batches < 1) {
-            throw new IllegalArgumentException("warm-up must be >= 0 and batches >= 1; got " + warmup + " and " + batches);
+    /**
+     * @param warmup        batches run before timing, at least
+     * @param warmupSeconds seconds of warm-up, at least: the JIT takes several seconds to reach full speed on the
+     *                      MLPs' Java-side loss code, far more than 20 of their millisecond-long batches
+     */
+    public Result run(String name, int warmup, double warmupSeconds, int batches) {
+        if (warmup < 0 || warmupSeconds < 0 || batches < 1) {
+            throw new IllegalArgumentException("-Ddigits.bench.*: allowed: warmup >= 0, warmupSeconds >= 0, batches >= 1;"
+                    + " got " + warmup + ", " + warmupSeconds + ", " + batches);
         }
         ExperimentSpec spec = SpecCatalog.scan(options.experimentsDir()).load(name);
         DatasetLoader.Loaded data = new DatasetLoader(options.dataDir(), options.localMnist(), options.log())
@@ -66,13 +72,19 @@ public final class Benchmark {
         DigitsNetwork net = NetworkFactory.build(spec);
         float[] gradient = new float[batchSize * spec.heads() * classes];
 
+        int step = 0;
+        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+        for (; step < warmup || System.nanoTime() < warmupEnd; step++) {
+            int b = step % train.count();
+            Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
+        }
+        int warmed = step;
         long[] nanos = new long[batches];
-        for (int i = 0; i < warmup + batches; i++) {
-            int b = i % train.count();
-            int[][] y = train.labels(b);
+        for (int i = 0; i < batches; i++, step++) {
+            int b = step % train.count();
             long t0 = System.nanoTime();
-            Trainer.step(net, train.features(b), y, classes, gradient, i);
-            if (i >= warmup) nanos[i - warmup] = System.nanoTime() - t0;
+            Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
+            nanos[i] = System.nanoTime() - t0;
         }
         double trainSeconds = Arrays.stream(nanos).sum() / 1e9;
         long[] sorted = nanos.clone();
@@ -83,7 +95,7 @@ public final class Benchmark {
         Evaluation.of(net, test, classes);
         double testSeconds = (System.nanoTime() - t0) / 1e9;
 
-        Result r = new Result(spec.name(), batchSize, warmup, batches, trainSeconds,
+        Result r = new Result(spec.name(), batchSize, warmed, batches, trainSeconds,
                 batches * (double) batchSize / trainSeconds, sorted[sorted.length / 2] / 1e6, test.count(), testSeconds,
                 test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir()));
         options.log().accept(line(r));
@@ -92,9 +104,10 @@ public final class Benchmark {
     }
 
     public static String line(Result r) {
-        return String.format(Locale.ROOT, "bench %s: train %,.0f images/s (%d batches of %d, median %.2f ms/batch), "
+        return String.format(Locale.ROOT, "bench %s: train %,.0f images/s (%d batches of %d after %d warm-up, median %.2f ms/batch), "
                         + "test %,.0f images/s (%,d in %.2f s), peak resident %s, peak heap %s, %s %s, %s OpenMP threads",
-                r.experiment(), r.trainImagesPerSecond(), r.batches(), r.batchSize(), r.batchMillisMedian(),
+                r.experiment(), r.trainImagesPerSecond(), r.batches(), r.batchSize(), r.warmupBatches(),
+                r.batchMillisMedian(),
                 r.testImagesPerSecond(), r.testImages(), r.testSeconds(), mib(r.peakResidentBytes()),
                 mib(r.peakHeapBytes()), r.environment().backend(), r.environment().nativeVariant(),
                 r.environment().ompThreads());
