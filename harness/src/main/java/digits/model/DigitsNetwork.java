@@ -3,9 +3,11 @@ package digits.model;
 import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
+import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.memory.MemoryWorkspace;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
@@ -26,6 +28,24 @@ public class DigitsNetwork extends MultiLayerNetwork {
 
     public DigitsNetwork(MultiLayerConfiguration conf) {
         super(conf);
+    }
+
+    /** Swaps DL4J's max-pooling layers for {@link JavaMaxPooling} where it covers them; returns how many. */
+    int useJavaMaxPooling() {
+        int swapped = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof SubsamplingLayer old) || old instanceof JavaMaxPooling) continue;
+            var conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) old.conf().getLayer();
+            DataType type = getLayerWiseConfigurations().getDataType();
+            if (!JavaMaxPooling.covers(conf, type)) continue;
+            JavaMaxPooling pool = new JavaMaxPooling(old.conf(), type);
+            pool.setIndex(old.getIndex());
+            pool.setListeners(old.getListeners());
+            layers[i] = pool;
+            layerMap.replaceAll((name, layer) -> layer == old ? pool : layer);
+            swapped++;
+        }
+        return swapped;
     }
 
     public void trainStep(INDArray features, Loss loss, int iteration, int epoch) {

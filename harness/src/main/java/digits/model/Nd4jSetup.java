@@ -14,8 +14,9 @@ import java.util.List;
  * </ul>
  * Either can be set explicitly with {@code -D...} and is then left alone.
  *
- * <p>{@code -Ddigits.threads=N} sets the threads ND4J's own loops, OpenMP and OpenBLAS use (default: as
- * ND4J starts, one per core or {@code OMP_NUM_THREADS}); see BENCHMARKS.md for what it changes on 2 cores.
+ * <p>{@code -Ddigits.threads=N} sets the threads ND4J's own loops, OpenMP and OpenBLAS use; by default one
+ * for dense-only networks, one per core (or {@code OMP_NUM_THREADS}) for convolutional ones (see
+ * {@link #applyThreads}).
  */
 public final class Nd4jSetup {
 
@@ -42,20 +43,32 @@ public final class Nd4jSetup {
         }
     }
 
-    /** Applies {@code -Ddigits.threads}, once ND4J is loaded; returns the thread count in force. */
-    public static synchronized int applyThreads() {
-        String value = System.getProperty(THREADS);
+    /** ND4J's own thread count when this process first asked: what "all cores" means here. */
+    private static Integer startupThreads;
+
+    /**
+     * Sets the threads of ND4J's loops, OpenMP and OpenBLAS for a network: {@code -Ddigits.threads} when given,
+     * else one thread for a network of dense layers only and ND4J's default (one per core) for a convolutional
+     * one. Dense layers at the seed's batch size are too small to share: on two cores a second thread made
+     * mlp-128-leakyrelu four times slower (BENCHMARKS.md). Returns the thread count in force.
+     */
+    public static synchronized int applyThreads(boolean convolutional) {
         var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
-        if (value == null || value.isBlank()) return env.maxThreads();
+        if (startupThreads == null) startupThreads = env.maxThreads();
+        String value = System.getProperty(THREADS);
         int n;
-        try {
-            n = Integer.parseInt(value.strip());
-        } catch (NumberFormatException e) {
-            n = 0;
-        }
-        if (n < 1 || n > 1024) {
-            throw new IllegalArgumentException("-D" + THREADS + "=" + value + ": allowed: a whole number of threads, 1.."
-                    + Runtime.getRuntime().availableProcessors() + " on this machine");
+        if (value == null || value.isBlank()) {
+            n = convolutional ? startupThreads : 1;
+        } else {
+            try {
+                n = Integer.parseInt(value.strip());
+            } catch (NumberFormatException e) {
+                n = 0;
+            }
+            if (n < 1 || n > 1024) {
+                throw new IllegalArgumentException("-D" + THREADS + "=" + value + ": allowed: a whole number of threads, "
+                        + "1.." + Runtime.getRuntime().availableProcessors() + " on this machine");
+            }
         }
         if (env.maxThreads() != n) {
             env.setMaxThreads(n);
