@@ -13,8 +13,16 @@ assert report.data.sha256['train-images-idx3-ubyte'] == 'ba891046e6505d7aadcbbe2
 assert new File(dirs[0], 'model.zip').length() > 0
 assert new File(runs, 'latest/report.json').exists()
 
+// the run's page, escaped, with its gallery images beside it; the index links to it
+String html = new File(dirs[0], 'report.html').text
+assert html.contains('Tiny MLP &lt;b&gt;smoke&lt;/b&gt; run') && !html.contains('<b>smoke</b>')
+assert new File(dirs[0], 'misclassified').listFiles().findAll { it.name.endsWith('.png') }.size() > 0
+String index = new File(basedir, 'reports/index.html').text
+assert index.contains('tiny/latest/report.html') || index.contains('tiny/' + dirs[0].name + '/report.html')
+
 String log = new File(basedir, 'build.log').text
 assert log.contains('tiny') && log.contains('> 0.6')        // digits:list printed the table
 assert log.contains('epoch 2: train loss')                   // per-epoch line in batch mode
+assert log.contains('Wrote 1 run page(s) and 0 study page(s)')  // digits:report
 assert log.contains('BUILD SUCCESS')
 return true
