@@ -14,9 +14,8 @@ import java.util.List;
  * </ul>
  * Either can be set explicitly with {@code -D...} and is then left alone.
  *
- * <p>{@code -Ddigits.threads=N} sets the threads ND4J's own loops, OpenMP and OpenBLAS use; by default one
- * for dense-only networks, one per core (or {@code OMP_NUM_THREADS}) for convolutional ones (see
- * {@link #applyThreads}).
+ * <p>{@code -Ddigits.threads=N} sets the threads ND4J's own loops, OpenMP and OpenBLAS use; one by default
+ * (see {@link #applyThreads}).
  */
 public final class Nd4jSetup {
 
@@ -43,23 +42,19 @@ public final class Nd4jSetup {
         }
     }
 
-    /** ND4J's own thread count when this process first asked: what "all cores" means here. */
-    private static Integer startupThreads;
+    /** The thread count last set here, or null before the first network. */
+    private static Integer applied;
 
     /**
-     * Sets the threads of ND4J's loops, OpenMP and OpenBLAS for a network: {@code -Ddigits.threads} when given,
-     * else one thread for a network of dense layers only and ND4J's default (one per core) for a convolutional
-     * one. Dense layers at the seed's batch size are too small to share: on two cores a second thread made
-     * mlp-128-leakyrelu four times slower (BENCHMARKS.md). Returns the thread count in force.
+     * Sets the threads of ND4J's loops, OpenMP and OpenBLAS: {@code -Ddigits.threads}, or one by default.
+     * The seed's networks at batch 32 are too small to share between threads: on two cores a second thread
+     * made mlp-128-leakyrelu four times slower and the CNN's epoch about a third slower (BENCHMARKS.md).
+     * Returns the thread count in force.
      */
-    public static synchronized int applyThreads(boolean convolutional) {
-        var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
-        if (startupThreads == null) startupThreads = env.maxThreads();
+    public static synchronized int applyThreads() {
         String value = System.getProperty(THREADS);
-        int n;
-        if (value == null || value.isBlank()) {
-            n = convolutional ? startupThreads : 1;
-        } else {
+        int n = 1;
+        if (value != null && !value.isBlank()) {
             try {
                 n = Integer.parseInt(value.strip());
             } catch (NumberFormatException e) {
@@ -70,11 +65,13 @@ public final class Nd4jSetup {
                         + "1.." + Runtime.getRuntime().availableProcessors() + " on this machine");
             }
         }
-        if (env.maxThreads() != n) {
+        if (applied == null || applied != n) {
+            var env = org.nd4j.linalg.factory.Nd4j.getEnvironment();
             env.setMaxThreads(n);
             env.setMaxMasterThreads(n);
             org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
             org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(n);
+            applied = n;
         }
         return n;
     }

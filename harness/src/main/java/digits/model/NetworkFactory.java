@@ -39,7 +39,7 @@ public final class NetworkFactory {
     private NetworkFactory() {}
 
     public static DigitsNetwork build(ExperimentSpec spec) {
-        applyThreads(spec);
+        Nd4jSetup.applyThreads();
         ModelSpec m = spec.model();
         TrainingSpec t = spec.training();
         boolean torchInit = TrainingSpec.INIT_PYTORCH.equals(t.weightInit());
@@ -77,11 +77,6 @@ public final class NetworkFactory {
         // -Ddigits.nativePooling=true keeps libnd4j's pooling ops, for comparison (BENCHMARKS.md)
         if (!Boolean.getBoolean("digits.nativePooling")) net.useJavaMaxPooling();
         return net;
-    }
-
-    /** The thread count for this spec's network (see {@link Nd4jSetup#applyThreads}). */
-    public static int applyThreads(ExperimentSpec spec) {
-        return Nd4jSetup.applyThreads(spec.model().layers().stream().anyMatch(l -> l instanceof LayerSpec.Conv2d));
     }
 
     private static Layer toLayer(LayerSpec layer, IActivation next) {

@@ -136,7 +136,7 @@ public final class Harness {
             throw new SpecException(specFile, 0, "model.output.heads", spec.heads() + " heads but the dataset has "
                     + data.split().train().heads() + " label(s) per image");
         }
-        NetworkFactory.applyThreads(spec); // before the environment is recorded
+        Nd4jSetup.applyThreads(); // before the environment is recorded
         Path runDir = reports.newRunDir(spec.name());
         Run run = new Run(spec, specFile, runDir, data, from, fromDir);
         log.accept("Run " + spec.name() + " -> " + runDir);
