@@ -55,7 +55,7 @@ def main():
         sys.exit("no PyTorch recipe at %s; pass --recipe" % args.recipe)
 
     print("DL4J threads: %s; PyTorch threads: %d; %d batches timed, median of %d runs each" % (
-        args.dl4j_threads or "harness default (1 for dense-only networks, one per core for CNNs)", args.threads, args.batches, args.repeats))
+        args.dl4j_threads or "harness default (one thread)", args.threads, args.batches, args.repeats))
     print("| experiment | DL4J train img/s | PyTorch train img/s | ratio | DL4J test s | PyTorch test s "
           "| test ratio | DL4J peak RSS MiB |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
