@@ -79,12 +79,7 @@ public final class Reports {
         java.util.Set<String> continued = new java.util.HashSet<>();
         for (int i = ids.size() - 1; i >= 0; i--) {
             Path run = root.resolve(experiment).resolve(ids.get(i));
-            RunReport report;
-            try {
-                report = read(run.resolve(REPORT_JSON));
-            } catch (IOException e) {
-                report = null; // killed while writing its first report: the checkpoint decides
-            }
+            RunReport report = readIfPresent(run);
             if (report != null && report.resumedFrom() != null) continued.add(report.resumedFrom());
             boolean unfinished = report == null || report.status() != RunReport.Status.completed;
             if (unfinished && Files.isRegularFile(run.resolve("checkpoint.json"))
@@ -118,6 +113,15 @@ public final class Reports {
 
     public static RunReport read(Path reportJson) throws IOException {
         return JSON.readValue(reportJson.toFile(), RunReport.class);
+    }
+
+    /** A run folder's report, or null when there is none or it cannot be read (killed before its first write). */
+    public static RunReport readIfPresent(Path runDir) {
+        try {
+            return read(runDir.resolve(REPORT_JSON));
+        } catch (IOException e) {
+            return null;
+        }
     }
 
     /** Points {@code <experiment>/latest} at the run: a relative symlink, or a text file where links are not allowed. */

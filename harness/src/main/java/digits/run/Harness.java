@@ -110,8 +110,8 @@ public final class Harness {
                             + reports.runIds(name));
         }
         Checkpoint from = Checkpoint.read(fromDir);
-        RunReport.Status status = readStatus(fromDir);
-        if (status == Status.completed) {
+        RunReport previous = Reports.readIfPresent(fromDir); // unreadable: the checkpoint decides
+        if (previous != null && previous.status() == Status.completed) {
             throw new Checkpoint.CheckpointException(fromDir + " completed all its epochs; nothing to resume");
         }
         if (!from.specSha256().equals(specHash(spec))) {
@@ -182,14 +182,6 @@ public final class Harness {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
         return png;
-    }
-
-    private static RunReport.Status readStatus(Path runDir) {
-        try {
-            return Reports.read(runDir.resolve(Reports.REPORT_JSON)).status();
-        } catch (IOException e) {
-            return null; // killed while writing its first report: the checkpoint decides
-        }
     }
 
     private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {

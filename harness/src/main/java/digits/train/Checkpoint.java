@@ -2,10 +2,10 @@ package digits.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.SerializationFeature;
 import digits.data.Sha256;
 import digits.report.AtomicFiles;
 import digits.report.EpochMetrics;
+import digits.report.Reports;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
     public static final int FORMAT = 1;
     public static final String MODEL = "model.zip";
     public static final String FILE = "checkpoint.json";
-    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = Reports.JSON;
 
     /** Saves the network and the training position reached after {@code epochs.size()} epochs. */
     public static void save(Path runDir, MultiLayerNetwork net, String experiment, String specSha256,

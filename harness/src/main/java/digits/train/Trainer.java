@@ -60,24 +60,16 @@ public final class Trainer {
             long start = System.nanoTime();
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
-                double[][] batchLoss = new double[heads][];
-                int[][][] batchPred = new int[1][][];
-                // forward (dropout on), per-head softmax cross-entropy on the logits, backward, SGD step
-                net.trainStep(train.features(b), logits -> {
-                    SoftmaxHeads.Result r = SoftmaxHeads.evaluate(logits, y, classes, gradient);
-                    System.arraycopy(r.loss(), 0, batchLoss, 0, heads);
-                    batchPred[0] = r.predicted();
-                    return gradient;
-                }, iteration, epoch - 1);
-                allHeadsSum += allHeadsAccuracy(batchPred[0], y);
+                SoftmaxHeads.Result r = step(net, train.features(b), y, classes, gradient, iteration, epoch - 1);
+                allHeadsSum += allHeadsAccuracy(r.predicted(), y);
                 for (int h = 0; h < heads; h++) {
-                    double loss = mean(batchLoss[h]);
+                    double loss = mean(r.loss()[h]);
                     if (!Double.isFinite(loss)) {
                         progress.endEpoch();
                         throw new DivergedException(epoch, b + 1, loss, spec.training().optimizer().learningRate());
                     }
                     lossSum[h] += loss;
-                    accSum[h] += accuracy(batchPred[0][h], y[h]);
+                    accSum[h] += accuracy(r.predicted()[h], y[h]);
                 }
                 iteration++;
                 if (b % MemoryGuard.EVERY == 0) MemoryGuard.check();
@@ -132,16 +124,24 @@ public final class Trainer {
         return out;
     }
 
-    /**
-     * One training step exactly as the loop takes it (forward, per-head softmax cross-entropy, backward,
-     * update), without the bookkeeping: what {@code digits:bench} times.
-     */
+    /** The loop's training step, for {@code digits:bench} to time: the same code, results dropped. */
     public static void step(DigitsNetwork net, INDArray features, int[][] y, int classes, float[] gradient,
                             int iteration) {
+        step(net, features, y, classes, gradient, iteration, 0);
+    }
+
+    /**
+     * One training step: forward (dropout on), per-head softmax cross-entropy on the logits, backward, SGD
+     * update. Returns the batch's per-head losses and predictions from that same forward pass.
+     */
+    static SoftmaxHeads.Result step(DigitsNetwork net, INDArray features, int[][] y, int classes, float[] gradient,
+                                    int iteration, int epoch) {
+        SoftmaxHeads.Result[] result = new SoftmaxHeads.Result[1];
         net.trainStep(features, logits -> {
-            SoftmaxHeads.evaluate(logits, y, classes, gradient);
+            result[0] = SoftmaxHeads.evaluate(logits, y, classes, gradient);
             return gradient;
-        }, iteration, 0);
+        }, iteration, epoch);
+        return result[0];
     }
 
     private static double mean(double[] v) {
