@@ -3,6 +3,7 @@ package digits.model;
 import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
+import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
 import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
@@ -43,6 +44,32 @@ public class DigitsNetwork extends MultiLayerNetwork {
             pool.setListeners(old.getListeners());
             layers[i] = pool;
             layerMap.replaceAll((name, layer) -> layer == old ? pool : layer);
+            swapped++;
+        }
+        return swapped;
+    }
+
+    /**
+     * Swaps DL4J's convolution layers for {@link GemmConvolution} where it covers them; returns how many.
+     * The first layer's input gradient (with respect to the images) is never computed.
+     */
+    int useGemmConvolution() {
+        int swapped = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof ConvolutionLayer old) || old instanceof GemmConvolution
+                    || old.getClass() != ConvolutionLayer.class) continue;
+            var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) old.conf().getLayer();
+            DataType type = getLayerWiseConfigurations().getDataType();
+            if (!GemmConvolution.covers(conf, type)) continue;
+            GemmConvolution conv = new GemmConvolution(old.conf(), type);
+            conv.setIndex(old.getIndex());
+            conv.setListeners(old.getListeners());
+            conv.setParamTable(old.paramTable()); // the same parameter and gradient views: nothing is copied
+            conv.setParamsViewArray(old.params());
+            if (old.getGradientsViewArray() != null) conv.setBackpropGradientsViewArray(old.getGradientsViewArray());
+            conv.inputGradientWanted(i > 0);
+            layers[i] = conv;
+            layerMap.replaceAll((name, layer) -> layer == old ? conv : layer);
             swapped++;
         }
         return swapped;

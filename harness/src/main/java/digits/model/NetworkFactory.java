@@ -74,6 +74,7 @@ public final class NetworkFactory {
         net.init();
         if (torchInit) torchBiases(net, t.seed());
         if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
+        if (!Boolean.getBoolean("digits.nativeConv")) net.useGemmConvolution();
         // -Ddigits.nativePooling=true keeps libnd4j's pooling ops, for comparison (BENCHMARKS.md)
         if (!Boolean.getBoolean("digits.nativePooling")) net.useJavaMaxPooling();
         return net;
