@@ -105,12 +105,12 @@ public final class Benchmark {
 
     public static String line(Result r) {
         return String.format(Locale.ROOT, "bench %s: train %,.0f images/s (%d batches of %d after %d warm-up, median %.2f ms/batch), "
-                        + "test %,.0f images/s (%,d in %.2f s), peak resident %s, peak heap %s, %s %s, %s OpenMP threads",
+                        + "test %,.0f images/s (%,d in %.2f s), peak resident %s, peak heap %s, %s %s, %s OpenMP threads, %s layer threads",
                 r.experiment(), r.trainImagesPerSecond(), r.batches(), r.batchSize(), r.warmupBatches(),
                 r.batchMillisMedian(),
                 r.testImagesPerSecond(), r.testImages(), r.testSeconds(), mib(r.peakResidentBytes()),
                 mib(r.peakHeapBytes()), r.environment().backend(), r.environment().nativeVariant(),
-                r.environment().ompThreads());
+                r.environment().ompThreads(), r.environment().layerThreads());
     }
 
     private void write(Result r) {

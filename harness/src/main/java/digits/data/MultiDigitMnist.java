@@ -11,15 +11,16 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 
 /**
  * The overlapping two-digit MNIST of the seed's second half, built from MNIST itself the same way on
  * every machine: each image stacks two MNIST digits, the first in rows {@code 0..27}, the second in rows
  * {@code 28-overlap .. 55-overlap}, merged by pixel-wise maximum; its labels are (first, second).
- * Digits are drawn uniformly with {@link SplittableRandom} (a specified algorithm, so the draw is the
- * same on every JVM): training images from MNIST's training set, then test images from its test set.
+ * Digits are drawn exactly as the seed's PyTorch recipe ({@code pytorch_seed_recipes.py}) draws them, with
+ * numpy's {@code default_rng(seed)} ({@link NumpyGenerator}): {@code integers(0, 60000, count)} for the
+ * training images' first digits, the same again for their second digits, then the same from MNIST's test
+ * set. So the images, the labels and the recipe's figures are comparable image for image.
  *
  * <p>The result is written once under {@code data/multi-digit-mnist/<parameters>/} as IDX files (images,
  * and a two-column label table) with a {@code manifest.json} holding the generator version, the
@@ -29,7 +30,7 @@ import java.util.function.Consumer;
 public final class MultiDigitMnist {
 
     /** Bump when the composition changes: cached copies of an older version are rebuilt. */
-    public static final int GENERATOR_VERSION = 1;
+    public static final int GENERATOR_VERSION = 2; // 1: java.util.SplittableRandom, first and second digit in turn
     public static final String TRAIN_IMAGES = "train-images-idx3-ubyte";
     public static final String TRAIN_LABELS = "train-labels-idx2-ubyte";
     public static final String TEST_IMAGES = "t10k-images-idx3-ubyte";
@@ -90,9 +91,9 @@ public final class MultiDigitMnist {
             throws IOException {
         LabeledImages train = DatasetLoader.read(mnist.file(Mnist.TRAIN_IMAGES), mnist.file(Mnist.TRAIN_LABELS), 10);
         LabeledImages test = DatasetLoader.read(mnist.file(Mnist.TEST_IMAGES), mnist.file(Mnist.TEST_LABELS), 10);
-        SplittableRandom rnd = new SplittableRandom(p.seed());
-        LabeledImages composedTrain = compose(train, p.trainCount(), p.overlap(), rnd);
-        LabeledImages composedTest = compose(test, p.testCount(), p.overlap(), rnd);
+        NumpyGenerator rng = new NumpyGenerator(p.seed());
+        LabeledImages composedTrain = compose(train, p.trainCount(), p.overlap(), rng);
+        LabeledImages composedTest = compose(test, p.testCount(), p.overlap(), rng);
 
         Files.createDirectories(dir.getParent());
         Path tmp = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".");
@@ -123,10 +124,18 @@ public final class MultiDigitMnist {
     }
 
     /**
-     * {@code count} images of two digits drawn from {@code source}; rows {@code 56 - overlap}, columns as the
-     * source. Draw order: for each image, the first digit's index, then the second's.
+     * {@code count} images of two digits drawn from {@code source} as the recipe draws them: all first digits'
+     * indices, then all second digits'.
      */
-    public static LabeledImages compose(LabeledImages source, int count, int overlap, SplittableRandom rnd) {
+    public static LabeledImages compose(LabeledImages source, int count, int overlap, NumpyGenerator rng) {
+        int[] top = rng.integers(source.count(), count);
+        int[] bottom = rng.integers(source.count(), count);
+        return compose(source, top, bottom, overlap);
+    }
+
+    /** Image i stacks {@code source}'s images {@code top[i]} and {@code bottom[i]}; rows {@code 56 - overlap}. */
+    public static LabeledImages compose(LabeledImages source, int[] tops, int[] bottoms, int overlap) {
+        int count = tops.length;
         int rows = 2 * source.rows() - overlap;
         int cols = source.cols();
         int size = source.size();
@@ -135,8 +144,8 @@ public final class MultiDigitMnist {
         byte[][] labels = new byte[2][count];
         byte[] src = source.pixels();
         for (int i = 0; i < count; i++) {
-            int top = rnd.nextInt(source.count());
-            int bottom = rnd.nextInt(source.count());
+            int top = tops[i];
+            int bottom = bottoms[i];
             int base = i * rows * cols;
             System.arraycopy(src, top * size, px, base, size);
             for (int k = 0; k < size; k++) {

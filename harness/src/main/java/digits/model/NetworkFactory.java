@@ -74,9 +74,12 @@ public final class NetworkFactory {
         net.init();
         if (torchInit) torchBiases(net, t.seed());
         if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
-        if (!Boolean.getBoolean("digits.nativeConv")) net.useGemmConvolution();
-        // -Ddigits.nativePooling=true keeps libnd4j's pooling ops, for comparison (BENCHMARKS.md)
-        if (!Boolean.getBoolean("digits.nativePooling")) net.useJavaMaxPooling();
+        // The harness's own layers work on host memory through OpenBLAS: CPU backend only. The properties keep
+        // DL4J's layers (with libnd4j's oneDNN ops), for comparison (BENCHMARKS.md) and the equivalence tests.
+        if (NativeConvHelpers.available()) {
+            if (!Boolean.getBoolean("digits.nativeConv")) net.useGemmConvolution();
+            if (!Boolean.getBoolean("digits.nativePooling")) net.useJavaMaxPooling();
+        }
         return net;
     }
 

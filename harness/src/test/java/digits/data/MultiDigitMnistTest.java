@@ -10,7 +10,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -33,7 +32,7 @@ class MultiDigitMnistTest {
     @Test
     void firstDigitOnTopSecondShiftedDownByTwentyEightMinusOverlapMergedByMax() {
         LabeledImages source = rowDigits();
-        LabeledImages out = MultiDigitMnist.compose(source, 50, 14, new SplittableRandom(1));
+        LabeledImages out = MultiDigitMnist.compose(source, 50, 14, new NumpyGenerator(1));
         assertThat(out.rows()).isEqualTo(42);
         assertThat(out.cols()).isEqualTo(28);
         assertThat(out.heads()).isEqualTo(2);
@@ -51,15 +50,15 @@ class MultiDigitMnistTest {
 
     @Test
     void overlapZeroStacksWithoutSharingRows() {
-        LabeledImages out = MultiDigitMnist.compose(rowDigits(), 5, 0, new SplittableRandom(2));
+        LabeledImages out = MultiDigitMnist.compose(rowDigits(), 5, 0, new NumpyGenerator(2));
         assertThat(out.rows()).isEqualTo(56);
     }
 
     @Test
     void sameSeedSameImagesOtherSeedOtherImages() {
-        LabeledImages a = MultiDigitMnist.compose(rowDigits(), 100, 14, new SplittableRandom(3));
-        LabeledImages b = MultiDigitMnist.compose(rowDigits(), 100, 14, new SplittableRandom(3));
-        LabeledImages c = MultiDigitMnist.compose(rowDigits(), 100, 14, new SplittableRandom(4));
+        LabeledImages a = MultiDigitMnist.compose(rowDigits(), 100, 14, new NumpyGenerator(3));
+        LabeledImages b = MultiDigitMnist.compose(rowDigits(), 100, 14, new NumpyGenerator(3));
+        LabeledImages c = MultiDigitMnist.compose(rowDigits(), 100, 14, new NumpyGenerator(4));
         assertThat(a.pixels()).isEqualTo(b.pixels());
         assertThat(a.labels()).isEqualTo(b.labels());
         assertThat(a.labels()).isNotEqualTo(c.labels());
@@ -86,10 +85,12 @@ class MultiDigitMnistTest {
         assertThat(Idx.readLabelTable(folder.resolve(MultiDigitMnist.TEST_LABELS), 10)).hasDimensions(2, 4000);
     }
 
-    static final String EXPECTED_TRAIN_IMAGES = "f81596d6e64e6b8782d9646aa378cc88545da9fed65787cac2ba023a709f8ec1";
-    static final String EXPECTED_TRAIN_LABELS = "043ad234f72174889d09c4a1d9d68ab5c1b805261b4481a43d5823e77c8d9660";
-    static final String EXPECTED_TEST_IMAGES = "b3c167404688996b12481856af82e54fefb8cbe2ca12d00e44220676be0b7327";
-    static final String EXPECTED_TEST_LABELS = "dd6c90b004d08024d345a63fa5f097bac29e13a5061b560dedb20f9bcc9c264f";
+    // SHA-256 of the recipe's own arrays (pytorch_seed_recipes.two_digit_images with numpy's default_rng(12321)),
+    // written by numpy in the same IDX layout: the harness builds the recipe's images, byte for byte
+    static final String EXPECTED_TRAIN_IMAGES = "076e689026e30c7c22f3cb9e7700bd7d6739b542b2f558d6a4d28f6285b09db5";
+    static final String EXPECTED_TRAIN_LABELS = "97cf915f04906d13b0a09d3e9e9acc58ff7c70d0012b55b66b124b755f806889";
+    static final String EXPECTED_TEST_IMAGES = "12d0f3f00e8176e44f89afa098de533c6a237e267592bfa7b646ea4ab0960594";
+    static final String EXPECTED_TEST_LABELS = "709a847818bba1f81508796713e3e14346ef9ece52f76a7ec2210a7ebda511b5";
 
     @Test
     void cachedCopyIsReusedOnlyWhenManifestAndFilesMatch() throws IOException {
