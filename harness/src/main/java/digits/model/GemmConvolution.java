@@ -29,7 +29,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * A 2-D convolution computed as im2col plus one OpenBLAS {@code sgemm} per pass over the whole batch.
+ * A 2-D convolution computed as im2col plus OpenBLAS {@code sgemm}: one product per pass and part of the batch.
  *
  * <p>Why: with DL4J 1.0.0-M2.1 the seed CNN spent most of its step in the convolutions, and DL4J's
  * layer runs the forward convolution twice per step (once in {@code activate}, again at the start of
@@ -166,7 +166,6 @@ public final class GemmConvolution extends ConvolutionLayer {
         if (parts.length != n) {
             Part[] fresh = new Part[n];
             for (int t = 0; t < n; t++) fresh[t] = t < parts.length ? parts[t] : new Part();
-            for (int t = n; t < parts.length; t++) parts[t].free();
             parts = fresh;
             cachedFor = null;
         }
@@ -183,8 +182,9 @@ public final class GemmConvolution extends ConvolutionLayer {
     private static final class Part {
         int s0, s1;
         float[] x = new float[0], col = new float[0], pre = new float[0], y = new float[0], db = new float[0];
+        final NativeArrays.Scratch colBuffer = new NativeArrays.Scratch(), outBuffer = new NativeArrays.Scratch(),
+                dWBuffer = new NativeArrays.Scratch();
         FloatPointer colNative, outNative, dW;
-        long colCapacity, outCapacity, dWCapacity;
 
         void range(int from, int to) {
             s0 = from;
@@ -225,10 +225,8 @@ public final class GemmConvolution extends ConvolutionLayer {
                     }
                 }
             }
-            colNative = ensure(colNative, colCapacity, rows * (long) g.k);
-            colCapacity = Math.max(colCapacity, rows * (long) g.k);
-            outNative = ensure(outNative, outCapacity, rows * (long) g.oc);
-            outCapacity = Math.max(outCapacity, rows * (long) g.oc);
+            colNative = colBuffer.floats(rows * (long) g.k);
+            outNative = outBuffer.floats(rows * (long) g.oc);
             colNative.position(0).put(col, 0, rows * g.k);
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasNoTrans, g.oc, rows, g.k, 1f, ops.w, g.k, colNative, rows,
                     0f, outNative.position(0), rows);
@@ -288,8 +286,7 @@ public final class GemmConvolution extends ConvolutionLayer {
                 }
             }
             outNative.position(0).put(delta, 0, rows * g.oc);
-            dW = ensure(dW, dWCapacity, g.oc * (long) g.k);
-            dWCapacity = Math.max(dWCapacity, g.oc * (long) g.k);
+            dW = dWBuffer.floats(g.oc * (long) g.k);
             // dW [OC, K] = delta x patches^T
             cblas_sgemm(CblasRowMajor, CblasNoTrans, CblasTrans, g.oc, g.k, rows, 1f, outNative, rows,
                     colNative.position(0), rows, 0f, dW.position(0), g.k);
@@ -322,19 +319,6 @@ public final class GemmConvolution extends ConvolutionLayer {
                 }
             }
             at(dx, (long) s0 * image).put(d, 0, m * image);
-        }
-
-        void free() {
-            for (FloatPointer p : new FloatPointer[] {colNative, outNative, dW}) {
-                if (p != null) p.deallocate();
-            }
-        }
-
-        /** {@code p} if it holds {@code floats}, else a new native buffer (the old one freed at once). */
-        private static FloatPointer ensure(FloatPointer p, long capacity, long floats) {
-            if (p != null && capacity >= floats) return p;
-            if (p != null) p.deallocate();
-            return new FloatPointer(floats);
         }
     }
 

@@ -8,11 +8,13 @@ import java.util.function.IntConsumer;
 /**
  * The threads the harness's own layers ({@link GemmConvolution}, {@link JavaMaxPooling}) split a batch
  * over: {@code -Ddigits.layerThreads=N}, by default one per core. Each part is a contiguous range of
- * samples or image planes, so parts never write the same memory and the results do not depend on N.
+ * samples or image planes, so parts never write the same memory; how a layer cuts its work into parts
+ * never depends on N, so neither do the results.
  *
  * <p>Separate from {@code -Ddigits.threads} (ND4J's own ops, one by default): ND4J splits every small op
- * and pays its fork/join each time, while these layers split once per layer pass. Tasks here must not
- * call ND4J (its workspaces belong to the calling thread); they work on plain pointers and arrays.
+ * and pays its fork/join each time, while these layers split once per layer pass. Tasks here work on plain
+ * pointers and arrays: ND4J's workspaces belong to the calling thread, so a task may at most allocate a
+ * detached array ({@link NativeArrays.Scratch}).
  */
 public final class LayerThreads {
 

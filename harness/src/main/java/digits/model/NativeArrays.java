@@ -3,6 +3,7 @@ package digits.model;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
+import org.nd4j.linalg.factory.Nd4j;
 
 /** Raw access to ND4J's CPU buffers for the harness's own layers: pointers they copy through or pass to BLAS. */
 final class NativeArrays {
@@ -52,5 +53,23 @@ final class NativeArrays {
     /** {@code a} if it holds {@code size} floats, else a new array. */
     static float[] fit(float[] a, int size) {
         return a.length >= size ? a : new float[size];
+    }
+
+    /**
+     * A float buffer in native memory for BLAS operands, grown on demand. It is an ND4J array outside any
+     * workspace, so ND4J frees it once the layer holding it is gone (JavaCPP's own pointer GC is off).
+     */
+    static final class Scratch {
+        private INDArray array;
+        private FloatPointer base;
+
+        /** A pointer to at least {@code floats} floats; the contents survive as long as the buffer does not grow. */
+        FloatPointer floats(long floats) {
+            if (array == null || array.length() < floats) {
+                array = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, floats));
+                base = pointer(array);
+            }
+            return new FloatPointer(base);
+        }
     }
 }
