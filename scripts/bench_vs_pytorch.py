@@ -19,9 +19,9 @@ DEFAULT_RECIPE = os.path.join(ROOT, "..", "shared", "reference", "pytorch_seed_r
 ALL = ["mlp-baseline", "mlp-128-leakyrelu", "cnn", "multi-digit-mlp", "multi-digit-cnn"]
 
 
-def dl4j(experiment, batches, warmup, threads):
+def dl4j(experiment, batches, warmup, warmup_seconds, threads):
     cmd = ["mvn", "-q", "-B", "digits:bench", "-Dexperiment=" + experiment, "-Ddigits.bench.batches=%d" % batches,
-           "-Ddigits.bench.warmup=%d" % warmup]
+           "-Ddigits.bench.warmup=%d" % warmup, "-Ddigits.bench.warmupSeconds=%d" % warmup_seconds]
     if threads:
         cmd.append("-Ddigits.threads=%d" % threads)
     subprocess.run(cmd, cwd=ROOT, check=True, stdout=subprocess.DEVNULL)
@@ -45,6 +45,9 @@ def main():
     ap.add_argument("--repeats", type=int, default=3)
     ap.add_argument("--batches", type=int, default=200, help="training batches timed (default 200)")
     ap.add_argument("--warmup", type=int, default=20, help="DL4J batches run before timing (default 20)")
+    ap.add_argument("--warmup-seconds", type=int, default=10,
+                    help="DL4J seconds run before timing, at least (default 10; the CNNs' Java loops need about 60 "
+                         "to reach full speed)")
     ap.add_argument("--threads", type=int, default=os.cpu_count(), help="PyTorch threads (default: all cores)")
     ap.add_argument("--dl4j-threads", type=int, help="-Ddigits.threads for DL4J (default: ND4J's own)")
     ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
@@ -62,7 +65,7 @@ def main():
     for experiment in args.experiments:
         d, p = [], []
         for _ in range(args.repeats):  # interleaved, so drift on a noisy machine hits both alike
-            d.append(dl4j(experiment, args.batches, args.warmup, args.dl4j_threads))
+            d.append(dl4j(experiment, args.batches, args.warmup, args.warmup_seconds, args.dl4j_threads))
             p.append(pytorch(args.python, args.recipe, experiment, args.batches, args.threads))
         d_train = statistics.median(r["trainImagesPerSecond"] for r in d)
         d_test = statistics.median(r["testSeconds"] for r in d)

@@ -159,20 +159,25 @@ public final class JavaMaxPooling extends SubsamplingLayer {
         // either way, and the mispredictions made the general loop cost ~15 ns per window.
         void forwardTwoByTwo(float[] x, float[] y, int[] arg, int planes) {
             for (int p = 0, o = 0; p < planes; p++) {
-                for (int i = 0; i < oh; i++) {
-                    int r0 = p * h * w + 2 * i * w, r1 = r0 + w;
-                    for (int j = 0; j < ow; j++, o++) {
-                        int b = r0 + 2 * j;
-                        float m = Math.max(Math.max(x[b], x[b + 1]), Math.max(x[r1 + 2 * j], x[r1 + 2 * j + 1]));
-                        if (arg != null) {
-                            int first = b + firstMax(x, b, m);
-                            arg[o] = first;
-                            y[o] = x[first];
-                        } else {
-                            // Math.max returns +0 for (-0, +0), where the first maximal element may be -0
-                            y[o] = m != 0f ? m : x[b + firstMax(x, b, m)];
-                        }
-                    }
+                for (int i = 0; i < oh; i++, o += ow) poolRow(x, p * h * w + 2 * i * w, y, arg, o);
+            }
+        }
+
+        /**
+         * One row of windows: the rows {@code r0} and {@code r0 + w} of the input into {@code y[o..]}. A method of
+         * its own so that it reaches the JIT's optimising compiler within a few batches.
+         */
+        private void poolRow(float[] x, int r0, float[] y, int[] arg, int o) {
+            for (int j = 0; j < ow; j++, o++) {
+                int b = r0 + 2 * j;
+                float m = Math.max(Math.max(x[b], x[b + 1]), Math.max(x[b + w], x[b + w + 1]));
+                if (arg != null) {
+                    int first = b + firstMax(x, b, m);
+                    arg[o] = first;
+                    y[o] = x[first];
+                } else {
+                    // Math.max returns +0 for (-0, +0), where the first maximal element may be -0
+                    y[o] = m != 0f ? m : x[b + firstMax(x, b, m)];
                 }
             }
         }
