@@ -91,7 +91,7 @@ public class DigitsNetwork extends MultiLayerNetwork {
             var activations = ffToLayerActivationsInWs(getnLayers() - 1, FwdPassType.STANDARD, false, getInput(),
                     null, null);
             INDArray logits = activations.get(activations.size() - 1);
-            float[] dLogits = loss.gradient(logits.toFloatMatrix());
+            float[] dLogits = loss.gradient(NativeArrays.rows(logits));
             INDArray eps = Nd4j.create(dLogits, logits.shape(), 'c');
             g = calcBackpropGradients(eps, false, false, false).getFirst();
         }

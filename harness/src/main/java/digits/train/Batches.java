@@ -32,13 +32,20 @@ public final class Batches {
         if (size == 0) throw new IllegalArgumentException("empty images");
     }
 
+    /** {@code v / 255f} for every byte value: a lookup is several times faster than the division per pixel. */
+    private static final float[] PIXEL = new float[256];
+
+    static {
+        for (int v = 0; v < 256; v++) PIXEL[v] = v / 255f;
+    }
+
     /** Images {@code start..start+n} as a {@code [n, rows*cols]} float array in [0, 1]. */
     static INDArray toFeatures(LabeledImages data, int start, int n) {
         int size = data.size();
         float[] x = new float[n * size];
         byte[] px = data.pixels();
         int offset = start * size;
-        for (int i = 0; i < x.length; i++) x[i] = (px[offset + i] & 0xff) / 255f;
+        for (int i = 0; i < x.length; i++) x[i] = PIXEL[px[offset + i] & 0xff];
         return Nd4j.create(x, new long[] {n, size}, 'c');
     }
 

@@ -43,7 +43,7 @@ public final class Evaluation {
         for (int start = 0; start < n; start += CHUNK) {
             int m = Math.min(CHUNK, n - start);
             INDArray x = Batches.toFeatures(data, start, m);
-            float[][] logits = net.output(x, false).toFloatMatrix();
+            float[][] logits = digits.model.NativeArrays.rows(net.output(x, false));
             int[][] y = new int[heads][m];
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
