@@ -33,10 +33,10 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  *
  * <p>Why: with DL4J 1.0.0-M2.1 the seed CNN spent most of its step in the convolutions, and DL4J's
  * layer runs the forward convolution twice per step (once in {@code activate}, again at the start of
- * {@code backpropGradient}), each time through a oneDNN primitive built and torn down per call, with
- * layout reorders around it. Here the forward pass keeps its patch matrix and pre-activations for the
- * backward pass, each of the three products (output, weight gradient, input gradient) is one large
- * matrix multiply, and the first layer skips the input gradient nobody reads. The batch is split into
+ * {@code backpropGradient}), each time through its oneDNN helper. Here the forward pass keeps its patch
+ * matrix and pre-activations for the backward pass, each of the three products (output, weight gradient,
+ * input gradient) is one matrix multiply per part of the batch, and the first layer skips the input
+ * gradient nobody reads. The batch is split into
  * {@link #PARTS} contiguous ranges of samples, shared out over the {@link LayerThreads layer threads}, each
  * with its own patch matrix and single-threaded {@code sgemm} calls; the parts' weight and bias gradients
  * are then added up in order, so the thread count never changes a result.
