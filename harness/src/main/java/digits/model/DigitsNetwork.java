@@ -39,11 +39,7 @@ public class DigitsNetwork extends MultiLayerNetwork {
             var conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) old.conf().getLayer();
             DataType type = getLayerWiseConfigurations().getDataType();
             if (!JavaMaxPooling.covers(conf, type)) continue;
-            JavaMaxPooling pool = new JavaMaxPooling(old.conf(), type);
-            pool.setIndex(old.getIndex());
-            pool.setListeners(old.getListeners());
-            layers[i] = pool;
-            layerMap.replaceAll((name, layer) -> layer == old ? pool : layer);
+            replace(i, new JavaMaxPooling(old.conf(), type));
             swapped++;
         }
         return swapped;
@@ -62,17 +58,23 @@ public class DigitsNetwork extends MultiLayerNetwork {
             DataType type = getLayerWiseConfigurations().getDataType();
             if (!GemmConvolution.covers(conf, type)) continue;
             GemmConvolution conv = new GemmConvolution(old.conf(), type);
-            conv.setIndex(old.getIndex());
-            conv.setListeners(old.getListeners());
             conv.setParamTable(old.paramTable()); // the same parameter and gradient views: nothing is copied
             conv.setParamsViewArray(old.params());
             if (old.getGradientsViewArray() != null) conv.setBackpropGradientsViewArray(old.getGradientsViewArray());
             conv.inputGradientWanted(i > 0);
-            layers[i] = conv;
-            layerMap.replaceAll((name, layer) -> layer == old ? conv : layer);
+            replace(i, conv);
             swapped++;
         }
         return swapped;
+    }
+
+    /** Puts {@code fresh} in place of layer {@code i}, with its index and listeners, in the list and the name map. */
+    private void replace(int i, org.deeplearning4j.nn.api.Layer fresh) {
+        org.deeplearning4j.nn.api.Layer old = layers[i];
+        fresh.setIndex(old.getIndex());
+        fresh.setListeners(old.getListeners());
+        layers[i] = fresh;
+        layerMap.replaceAll((name, layer) -> layer == old ? fresh : layer);
     }
 
     public void trainStep(INDArray features, Loss loss, int iteration, int epoch) {

@@ -164,9 +164,7 @@ public final class GemmConvolution extends ConvolutionLayer {
     private Part[] parts(int m) {
         int n = Math.max(1, Math.min(m, PARTS));
         if (parts.length != n) {
-            Part[] fresh = new Part[n];
-            for (int t = 0; t < n; t++) fresh[t] = t < parts.length ? parts[t] : new Part();
-            parts = fresh;
+            parts = LayerThreads.resize(parts, n, Part[]::new, Part::new);
             cachedFor = null;
         }
         return parts;
@@ -401,14 +399,6 @@ public final class GemmConvolution extends ConvolutionLayer {
         /** One past the last output column whose input column lies inside the image. */
         int endInside(int kx) {
             return Math.max(firstInside(kx), Math.min(ow, ceilDiv(w + pw - kx, sw)));
-        }
-
-        int inputSize() {
-            return n * c * h * w;
-        }
-
-        int rows() {
-            return n * p;
         }
     }
 }

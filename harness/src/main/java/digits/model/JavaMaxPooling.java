@@ -84,9 +84,7 @@ public final class JavaMaxPooling extends SubsamplingLayer {
     private Part[] parts(int planes) {
         int n = Math.max(1, Math.min(planes, LayerThreads.count()));
         if (parts.length != n) {
-            Part[] fresh = new Part[n];
-            for (int t = 0; t < n; t++) fresh[t] = t < parts.length ? parts[t] : new Part();
-            parts = fresh;
+            parts = LayerThreads.resize(parts, n, Part[]::new, Part::new);
             cachedFor = null;
         }
         return parts;

@@ -40,6 +40,13 @@ public final class LayerThreads {
         return n;
     }
 
+    /** {@code parts} cut or grown to {@code n}: the parts kept hold on to their buffers, new ones come from {@code fresh}. */
+    static <T> T[] resize(T[] parts, int n, java.util.function.IntFunction<T[]> array, java.util.function.Supplier<T> fresh) {
+        T[] out = array.apply(n);
+        for (int t = 0; t < n; t++) out[t] = t < parts.length ? parts[t] : fresh.get();
+        return out;
+    }
+
     /**
      * Runs {@code task} for items {@code 0..items-1}, shared out over the layer threads (item i on thread
      * i mod threads, in order); returns when all are done.
