@@ -31,7 +31,7 @@ import java.util.regex.Pattern;
 /**
  * Training and evaluation speed of one spec, the way the training loop runs it: after {@code warmup}
  * batches (JIT, workspaces, oneDNN primitives), {@code batches} training steps at the spec's batch
- * size are timed, then one evaluation of the whole test set. Figures go to the log and to
+ * size are timed, then, after one untimed pass, one evaluation of the whole test set. Figures go to the log and to
  * {@code reports/bench/<experiment>/<run-id>/bench.json} ({@code latest} points at the newest).
  */
 public final class Benchmark {
@@ -91,6 +91,7 @@ public final class Benchmark {
         Arrays.sort(sorted);
 
         LabeledImages test = data.split().test();
+        Evaluation.of(net, test, classes); // untimed: the evaluation's own shapes warm up, as the PyTorch side's do
         long t0 = System.nanoTime();
         Evaluation.of(net, test, classes);
         double testSeconds = (System.nanoTime() - t0) / 1e9;
