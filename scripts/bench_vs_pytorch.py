@@ -51,16 +51,18 @@ EVAL_CHUNK = 500  # the harness's evaluation chunk (digits.train.Evaluation.CHUN
 
 
 def machine():
-    model, flags = "unknown", []
+    info = {}
     try:
         with open("/proc/cpuinfo") as f:
             for line in f:
-                if line.startswith("model name") and model == "unknown":
-                    model = line.split(":", 1)[1].strip()
-                if line.startswith("flags") and not flags:
-                    flags = line.split(":", 1)[1].split()
+                key, _, value = line.partition(":")
+                info.setdefault(key.strip(), value.strip())
     except OSError:
         pass
+    flags = info.get("flags", "").split()
+    # virtual machines often report a bare "AMD EPYC": family and model say which generation it is
+    model = "%s (family %s, model %s)" % (info.get("model name", "unknown"), info.get("cpu family", "?"),
+                                          info.get("model", "?"))
     return dict(cpu=model, vector=[f for f in VECTOR_FLAGS if f in flags], cores=os.cpu_count(),
                 openblas_env={k: os.environ[k] for k in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE") if k in os.environ})
 
@@ -281,9 +283,9 @@ def main():
         rss = max(r.get("peakResidentBytes") or 0 for r in d) >> 20
         print("%s, PyTorch by threads (torch/OpenBLAS): %s" % (experiment, "; ".join(
             "%s %s img/s, test %s s" % (k, fmt(v["train_images_per_s"]), "/".join(
-                "%.2f" % v["test_seconds"][s] for s in v["test_seconds"])) for k, v in per_config.items())),
+                "%.3g" % v["test_seconds"][s] for s in v["test_seconds"])) for k, v in per_config.items())),
               flush=True)
-        rows.append("| %s | %s | %s (%s) | %.2f | %.2f | %.2f (%s, batch %s) | %.2f | %s |" % (
+        rows.append("| %s | %s | %s (%s) | %.2f | %.3g | %.3g (%s, batch %s) | %.2f | %s |" % (
             experiment, fmt(d_train), fmt(p_train), best_train, d_train / p_train, d_test, p_test, best_test[0],
             best_test[1], p_test / d_test, fmt(rss)))
         results["experiments"][experiment] = dict(
