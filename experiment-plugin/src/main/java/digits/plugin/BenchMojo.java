@@ -8,10 +8,11 @@ import org.apache.maven.plugins.annotations.Parameter;
 /**
  * Measures training and test-evaluation speed of experiments at their own batch sizes: after a warm-up,
  * times {@code digits.bench.batches} training steps and one pass over the test set, and writes
- * {@code reports/bench/<experiment>/<run-id>/bench.json}. {@code scripts/bench-vs-pytorch.sh} runs it
+ * {@code reports/bench/<experiment>/<run-id>/bench.json}. {@code scripts/bench_vs_pytorch.py} runs it
  * beside the PyTorch recipe; BENCHMARKS.md has the figures.
  */
-@Mojo(name = "bench", aggregator = true, threadSafe = true)
+// not thread-safe: training sets process-wide ND4J and OpenMP thread counts (Nd4jSetup, DirectStep)
+@Mojo(name = "bench", aggregator = true, threadSafe = false)
 public class BenchMojo extends AbstractDigitsMojo {
 
     /** Spec name(s): {@code cnn}, {@code cnn,mlp-baseline} or {@code all} (studies are skipped). */

@@ -15,7 +15,8 @@ import org.apache.maven.plugins.annotations.Parameter;
  * {@code reports/<experiment>/<run-id>/}; a study runs all its variants and writes {@code study.json}. The
  * build fails when an experiment (not a study variant) misses its acceptance threshold.
  */
-@Mojo(name = "run", aggregator = true, threadSafe = true)
+// not thread-safe: training sets process-wide ND4J and OpenMP thread counts (Nd4jSetup, DirectStep)
+@Mojo(name = "run", aggregator = true, threadSafe = false)
 public class RunMojo extends AbstractDigitsMojo {
 
     /** Spec name(s) from experiments/: {@code mlp-baseline}, {@code cnn,mlp-baseline} or {@code all}. */

@@ -3,8 +3,6 @@ package digits.model;
 import org.deeplearning4j.nn.api.FwdPassType;
 import org.deeplearning4j.nn.conf.MultiLayerConfiguration;
 import org.deeplearning4j.nn.gradient.Gradient;
-import org.deeplearning4j.nn.layers.convolution.ConvolutionLayer;
-import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.deeplearning4j.nn.multilayer.MultiLayerNetwork;
 import org.deeplearning4j.nn.workspace.ArrayType;
 import org.deeplearning4j.nn.workspace.LayerWorkspaceMgr;
@@ -31,53 +29,47 @@ public class DigitsNetwork extends MultiLayerNetwork {
         super(conf);
     }
 
-    /** Swaps DL4J's max-pooling layers for {@link JavaMaxPooling} where it covers them; returns how many. */
-    int useJavaMaxPooling() {
-        int swapped = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (!(layers[i] instanceof SubsamplingLayer old) || old instanceof JavaMaxPooling) continue;
-            var conf = (org.deeplearning4j.nn.conf.layers.SubsamplingLayer) old.conf().getLayer();
-            DataType type = getLayerWiseConfigurations().getDataType();
-            if (!JavaMaxPooling.covers(conf, type)) continue;
-            replace(i, new JavaMaxPooling(old.conf(), type));
-            swapped++;
-        }
-        return swapped;
+    /** The direct path ({@link DirectStep}) once built; {@code directChecked} once it has been tried. */
+    private DirectStep direct;
+    private boolean directChecked;
+
+    /** Tests: {@code false} runs DL4J's own layers and updater for this network, whatever the property says. */
+    void directStepAllowed(boolean allowed) {
+        directChecked = !allowed;
+        direct = null;
     }
 
-    /**
-     * Swaps DL4J's convolution layers for {@link GemmConvolution} where it covers them; returns how many.
-     * The first layer's input gradient (with respect to the images) is never computed.
-     */
-    int useGemmConvolution() {
-        int swapped = 0;
-        for (int i = 0; i < layers.length; i++) {
-            if (!(layers[i] instanceof ConvolutionLayer old) || old instanceof GemmConvolution
-                    || old.getClass() != ConvolutionLayer.class) continue;
-            var conf = (org.deeplearning4j.nn.conf.layers.ConvolutionLayer) old.conf().getLayer();
-            DataType type = getLayerWiseConfigurations().getDataType();
-            if (!GemmConvolution.covers(conf, type)) continue;
-            GemmConvolution conv = new GemmConvolution(old.conf(), type);
-            conv.setParamTable(old.paramTable()); // the same parameter and gradient views: nothing is copied
-            conv.setParamsViewArray(old.params());
-            if (old.getGradientsViewArray() != null) conv.setBackpropGradientsViewArray(old.getGradientsViewArray());
-            conv.inputGradientWanted(i > 0);
-            replace(i, conv);
-            swapped++;
+    /** The direct path for this network, or null where it does not apply (then DL4J's own layers run). */
+    DirectStep direct() {
+        if (!directChecked) {
+            directChecked = true;
+            direct = DirectStep.build(this);
         }
-        return swapped;
+        return direct;
     }
 
-    /** Puts {@code fresh} in place of layer {@code i}, with its index and listeners, in the list and the name map. */
-    private void replace(int i, org.deeplearning4j.nn.api.Layer fresh) {
-        org.deeplearning4j.nn.api.Layer old = layers[i];
-        fresh.setIndex(old.getIndex());
-        fresh.setListeners(old.getListeners());
-        layers[i] = fresh;
-        layerMap.replaceAll((name, layer) -> layer == old ? fresh : layer);
+    /** Also frees the direct path's native resources (oneDNN primitives). */
+    @Override
+    public void close() {
+        if (direct != null) direct.close();
+        direct = null;
+        directChecked = true;
+        super.close();
+    }
+
+    /** The logits of {@code features} ({@code [n, inputs]}), one row per example, dropout off. */
+    public float[][] logits(INDArray features) {
+        DirectStep d = direct();
+        if (d == null) return NativeArrays.rows(output(features, false));
+        return d.logits(features);
     }
 
     public void trainStep(INDArray features, Loss loss, int iteration, int epoch) {
+        DirectStep d = direct();
+        if (d != null) {
+            d.trainStep(features, loss);
+            return;
+        }
         int batchSize = (int) features.size(0);
         setInput(features);
         LayerWorkspaceMgr mgr = LayerWorkspaceMgr.builder()

@@ -26,6 +26,18 @@ public final class NativeArrays {
         return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
     }
 
+    /** A pointer to the first element of {@code a}, which must be a dense column-major float array (DL4J's dense weights). */
+    static FloatPointer columnMajor(INDArray a) {
+        boolean dense = a.dataType() == DataType.FLOAT;
+        long expected = 1;
+        for (int d = 0; d < a.rank() && dense; d++) {
+            if (a.size(d) != 1 && a.stride(d) != expected) dense = false;
+            expected *= a.size(d);
+        }
+        if (!dense) throw new IllegalStateException("expected a contiguous column-major float array, got " + a.shapeInfoToString());
+        return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
+    }
+
     /** A new pointer {@code offset} floats past {@code base} (pointers carry a mutable position: one per thread). */
     static FloatPointer at(FloatPointer base, long offset) {
         return new FloatPointer(base).position(base.position() + offset);

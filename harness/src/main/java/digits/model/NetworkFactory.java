@@ -73,13 +73,9 @@ public final class NetworkFactory {
         DigitsNetwork net = new DigitsNetwork(list.build());
         net.init();
         if (torchInit) torchBiases(net, t.seed());
+        // where DL4J's own layers run (-Ddigits.directStep=false, or a network DirectStep does not cover), their
+        // convolutions and pooling go through libnd4j's native ops
         if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
-        // The harness's own layers work on host memory through OpenBLAS: CPU backend only. The properties keep
-        // DL4J's layers (with libnd4j's oneDNN ops), for comparison (BENCHMARKS.md) and the equivalence tests.
-        if (NativeConvHelpers.available()) {
-            if (!Boolean.getBoolean("digits.nativeConv")) net.useGemmConvolution();
-            if (!Boolean.getBoolean("digits.nativePooling")) net.useJavaMaxPooling();
-        }
         return net;
     }
 

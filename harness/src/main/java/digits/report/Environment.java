@@ -42,7 +42,7 @@ public record Environment(
                 blas == null ? null : String.valueOf(blas),
                 System.getProperty("org.bytedeco.javacpp.platform.extension", ""),
                 threads == null ? null : Integer.valueOf(String.valueOf(threads)),
-                digits.model.LayerThreads.count(),
+                digits.model.Nd4jSetup.kernelThreads(),
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(),

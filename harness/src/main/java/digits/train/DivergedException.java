@@ -6,8 +6,13 @@ public class DivergedException extends RuntimeException {
     private final int batch;
 
     public DivergedException(int epoch, int batch, double loss, double learningRate) {
-        super(String.format("training diverged: loss %s at epoch %d, batch %d; try a smaller learning rate "
-                + "(training.optimizer.learningRate is %s)", loss, epoch, batch, learningRate));
+        this("loss " + loss, epoch, batch, learningRate);
+    }
+
+    /** @param what what stopped being finite: "loss NaN", "the weights are no longer finite" */
+    public DivergedException(String what, int epoch, int batch, double learningRate) {
+        super(String.format("training diverged: %s at epoch %d, batch %d; try a smaller learning rate "
+                + "(training.optimizer.learningRate is %s)", what, epoch, batch, learningRate));
         this.epoch = epoch;
         this.batch = batch;
     }

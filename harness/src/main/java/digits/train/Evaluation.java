@@ -34,6 +34,11 @@ public final class Evaluation {
     }
 
     public static Evaluation of(MultiLayerNetwork net, LabeledImages data, int classes) {
+        return of(net, data, Features.of(data), classes);
+    }
+
+    /** @param features {@code data}'s images, converted once ({@link Features#of}) */
+    public static Evaluation of(MultiLayerNetwork net, LabeledImages data, Features features, int classes) {
         int n = data.count();
         int heads = data.heads();
         double[][] loss = new double[heads][n];
@@ -42,8 +47,9 @@ public final class Evaluation {
         int[][] truth = new int[heads][n];
         for (int start = 0; start < n; start += CHUNK) {
             int m = Math.min(CHUNK, n - start);
-            INDArray x = Batches.toFeatures(data, start, m);
-            float[][] logits = digits.model.NativeArrays.rows(net.output(x, false));
+            INDArray x = features.rows(start, m);
+            float[][] logits = net instanceof digits.model.DigitsNetwork d ? d.logits(x)
+                    : digits.model.NativeArrays.rows(net.output(x, false));
             int[][] y = new int[heads][m];
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);

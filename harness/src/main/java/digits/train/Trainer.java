@@ -50,6 +50,7 @@ public final class Trainer {
                     + "than one batch of " + batchSize);
         }
         float[] gradient = new float[batchSize * heads * classes];
+        Features devFeatures = Features.of(data.dev());
         List<EpochMetrics> epochs = new ArrayList<>();
         int iteration = from == null ? 0 : from.iteration();
         for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= spec.training().epochs(); epoch++) {
@@ -60,7 +61,14 @@ public final class Trainer {
             long start = System.nanoTime();
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
-                SoftmaxHeads.Result r = step(net, train.features(b), y, classes, gradient, iteration, epoch - 1);
+                SoftmaxHeads.Result r;
+                try {
+                    r = step(net, train.features(b), y, classes, gradient, iteration, epoch - 1);
+                } catch (ArithmeticException e) { // the direct step's check of the weights (see DirectStep)
+                    progress.endEpoch();
+                    throw new DivergedException(e.getMessage(), epoch, b + 1,
+                            spec.training().optimizer().learningRate());
+                }
                 allHeadsSum += allHeadsAccuracy(r.predicted(), y);
                 for (int h = 0; h < heads; h++) {
                     double loss = mean(r.loss()[h]);
@@ -81,7 +89,7 @@ public final class Trainer {
             net.getLayerWiseConfigurations().setEpochCount(epoch);
 
             long devStart = System.nanoTime();
-            Evaluation dev = Evaluation.of(net, data.dev(), classes);
+            Evaluation dev = Evaluation.of(net, data.dev(), devFeatures, classes);
             double devSeconds = (System.nanoTime() - devStart) / 1e9;
             EpochMetrics m = new EpochMetrics(epoch, div(lossSum, train.count()), div(accSum, train.count()),
                     heads > 1 ? allHeadsSum / train.count() : null,
@@ -97,8 +105,9 @@ public final class Trainer {
     /** The seed's test evaluation, plus exact whole-set figures and confusion matrices. */
     public TestMetrics test(MultiLayerNetwork net, DataSplit data) {
         int batchSize = spec.training().batchSize();
+        Features features = Features.of(data.test()); // data preparation, not evaluation: before the clock starts
         long start = System.nanoTime();
-        Evaluation test = Evaluation.of(net, data.test(), spec.model().output().classes());
+        Evaluation test = Evaluation.of(net, data.test(), features, spec.model().output().classes());
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),

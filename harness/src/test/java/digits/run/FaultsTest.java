@@ -130,8 +130,8 @@ class FaultsTest {
         Path reports = dir.resolve("reports");
         assertThatThrownBy(() -> harness(experiments, reports, new ArrayList<>()).run("hot"))
                 .isInstanceOf(DivergedException.class)
-                .hasMessageMatching("training diverged: loss (NaN|Infinity) at epoch 1, batch \\d+; try a smaller "
-                        + "learning rate \\(training.optimizer.learningRate is 10.0\\)");
+                .hasMessageMatching("training diverged: (loss (NaN|Infinity)|the weights are no longer finite) at epoch 1, "
+                        + "batch \\d+; try a smaller learning rate \\(training.optimizer.learningRate is 10.0\\)");
         RunReport report = Reports.read(reports.resolve("hot/latest/report.json"));
         assertThat(report.status()).isEqualTo(RunReport.Status.diverged);
         assertThat(report.message()).contains("epoch 1, batch");

@@ -186,7 +186,7 @@ public record RunPage(String title, String experiment, String runId, String desc
         out.addAll(List.of(Fact.of("digits", e.digitsVersion()), Fact.of("DL4J", e.dl4jVersion()),
                 Fact.of("backend", e.backend()), Fact.of("BLAS", e.blas()), Fact.of("native build", e.nativeVariant()),
                 Fact.of("OpenMP threads", e.ompThreads()),
-                Fact.of("layer threads (conv, pooling)", e.layerThreads()), Fact.of("Java", e.java()), Fact.of("OS", e.os()),
+                Fact.of("kernel threads (oneDNN)", e.layerThreads()), Fact.of("Java", e.java()), Fact.of("OS", e.os()),
                 Fact.of("cores", e.cores()), Fact.of("max heap", String.format(Locale.ROOT, "%.1f GiB",
                         e.maxHeapBytes() / (1024.0 * 1024 * 1024))), Fact.of("git commit", e.gitCommit())));
         return out;
