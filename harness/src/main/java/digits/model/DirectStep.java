@@ -141,9 +141,9 @@ final class DirectStep implements AutoCloseable {
     /** One SGD step on {@code features} ({@code [n, inputs]}, row-major float). */
     void trainStep(INDArray features, DigitsNetwork.Loss loss) {
         int n = (int) features.size(0);
-        Plan plan = plan(n);
         Pointer x = input(features);
         onKernelThreads(() -> {
+            Plan plan = plan(n);
             plan.forward(x, true);
             float[] dLogits = loss.gradient(logits(plan, n));
             new FloatPointer(plan.gradients.get(plan.stages.size() - 1).get_data_handle()).put(dLogits, 0, n * logitCount);
@@ -155,15 +155,15 @@ final class DirectStep implements AutoCloseable {
     /** The logits for {@code features}, one row per example, dropout off. */
     float[][] logits(INDArray features) {
         int n = (int) features.size(0);
-        Plan plan = plan(n);
         Pointer x = input(features);
-        onKernelThreads(() -> plan.forward(x, false));
-        return logits(plan, n);
+        onKernelThreads(() -> plan(n).forward(x, false));
+        return logits(plan(n), n);
     }
 
     /**
-     * Runs {@code body} with OpenMP at the kernels' thread count on this thread (where oneDNN reads it), and puts
-     * ND4J's own setting back after.
+     * Runs {@code body} with OpenMP at the kernels' thread count on this thread, and puts ND4J's own setting back
+     * after. oneDNN reads it there, and when a primitive is created, not only when it runs: a primitive made
+     * under one thread splits its work for one thread ever after.
      */
     private static void onKernelThreads(Runnable body) {
         int nd4j = Nd4jSetup.applyThreads();
@@ -193,6 +193,7 @@ final class DirectStep implements AutoCloseable {
         return OneDnn.at(NativeArrays.pointer(NativeArrays.rowMajor(features)), 0);
     }
 
+    /** The plan for batches of {@code n}; built, on first use, inside {@link #onKernelThreads}. */
     private Plan plan(int n) {
         if (n < 1) throw new IllegalArgumentException("empty batch");
         return plans.computeIfAbsent(n, Plan::new);

@@ -59,6 +59,11 @@ public final class Nd4jSetup {
             env.setMaxMasterThreads(n);
             org.nd4j.nativeblas.NativeOpsHolder.getInstance().getDeviceNativeOps().setOmpNumThreads(n);
             org.nd4j.linalg.factory.Nd4j.factory().blas().setMaxThreads(n);
+            // the OpenBLAS copy the direct step's update calls (JavaCPP's, beside nd4j-native's own) has a thread
+            // pool of its own that spins after each call: at its default of one thread per core it fought the
+            // kernels' OpenMP threads for the cores (cnn: 27 ms a step instead of 4)
+            org.bytedeco.javacpp.Loader.load(org.bytedeco.openblas.global.openblas_nolapack.class);
+            org.bytedeco.openblas.presets.openblas_nolapack.blas_set_num_threads(n);
             applied = n;
         }
         return n;
