@@ -57,6 +57,12 @@ public class DigitsNetwork extends MultiLayerNetwork {
         super.close();
     }
 
+    /** How many examples {@link #logits} takes at once to best effect (500 where DL4J's own layers run). */
+    public int inferenceBatch() {
+        DirectStep d = direct();
+        return d == null ? 500 : d.inferenceBatch();
+    }
+
     /** The logits of {@code features} ({@code [n, inputs]}), one row per example, dropout off. */
     public float[][] logits(INDArray features) {
         DirectStep d = direct();

@@ -16,7 +16,7 @@ import org.nd4j.linalg.api.ndarray.INDArray;
  */
 public final class Evaluation {
 
-    /** Images per forward pass when evaluating: large enough to keep the BLAS busy. */
+    /** Images per forward pass where the network does not say (DL4J's own layers): enough to keep the BLAS busy. */
     static final int CHUNK = 500;
 
     private final double[][] loss;
@@ -45,8 +45,9 @@ public final class Evaluation {
         int[][] predicted = new int[heads][n];
         float[][] confidence = new float[heads][n];
         int[][] truth = new int[heads][n];
-        for (int start = 0; start < n; start += CHUNK) {
-            int m = Math.min(CHUNK, n - start);
+        int chunk = net instanceof digits.model.DigitsNetwork d ? d.inferenceBatch() : CHUNK;
+        for (int start = 0; start < n; start += chunk) {
+            int m = Math.min(chunk, n - start);
             INDArray x = features.rows(start, m);
             float[][] logits = net instanceof digits.model.DigitsNetwork d ? d.logits(x)
                     : digits.model.NativeArrays.rows(net.output(x, false));
