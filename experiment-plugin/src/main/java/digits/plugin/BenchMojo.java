@@ -1,14 +1,12 @@
 package digits.plugin;
 
-import digits.bench.Benchmark;
-import digits.spec.SpecCatalog;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
 /**
  * Measures training and test-evaluation speed of experiments at their own batch sizes: after a warm-up,
  * times {@code digits.bench.batches} training steps and one pass over the test set, and writes
- * {@code reports/bench/<experiment>/<run-id>/bench.json}. {@code scripts/bench-vs-pytorch.sh} runs it
+ * {@code reports/bench/<experiment>/<run-id>/bench.json}. {@code scripts/bench_vs_pytorch.py} runs it
  * beside the PyTorch recipe; BENCHMARKS.md has the figures.
  */
 @Mojo(name = "bench", aggregator = true, threadSafe = true)
@@ -32,10 +30,6 @@ public class BenchMojo extends AbstractDigitsMojo {
 
     @Override
     protected void run() {
-        Benchmark bench = new Benchmark(options());
-        SpecCatalog catalog = SpecCatalog.scan(experimentsDir.toPath());
-        for (String name : catalog.select(experiment)) {
-            if (!catalog.isStudy(name)) bench.run(name, warmup, warmupSeconds, batches);
-        }
+        harness().bench(experiment, warmup, warmupSeconds, batches);
     }
 }
