@@ -1,7 +1,8 @@
 package digits.plugin;
 
-import digits.run.Failures;
-import digits.run.Harness;
+import digits.harness.Failures;
+import digits.harness.Harness;
+import digits.run.RunOptions;
 import java.io.File;
 import java.time.Duration;
 import org.apache.maven.execution.MavenSession;
@@ -10,7 +11,10 @@ import org.apache.maven.plugin.MojoExecutionException;
 import org.apache.maven.plugin.MojoFailureException;
 import org.apache.maven.plugins.annotations.Parameter;
 
-/** The folders every goal shares, and the translation of harness errors into one-line build failures. */
+/**
+ * The folders every goal shares, and the translation of harness errors into one-line build failures. Each field is
+ * named after the {@code -Ddigits.*} property that sets it, and so is the {@link RunOptions} folder it fills.
+ */
 abstract class AbstractDigitsMojo extends AbstractMojo {
 
     /** Folder of experiment specs ({@code NAME.yaml}). */
@@ -36,9 +40,9 @@ abstract class AbstractDigitsMojo extends AbstractMojo {
     @Parameter(defaultValue = "${session}", readonly = true)
     protected MavenSession session;
 
-    protected Harness.Options options() {
+    protected RunOptions options() {
         boolean interactive = session != null && session.getRequest().isInteractiveMode() && System.console() != null;
-        return new Harness.Options(experimentsDir.toPath(), dataRoot.toPath(), reportsDir.toPath(),
+        return new RunOptions(experimentsDir.toPath(), dataRoot.toPath(), reportsDir.toPath(),
                 dataDir == null ? null : dataDir.toPath(), interactive, Duration.ofSeconds(progressSeconds),
                 getLog()::info);
     }

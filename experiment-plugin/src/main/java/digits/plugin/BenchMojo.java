@@ -1,7 +1,5 @@
 package digits.plugin;
 
-import digits.bench.Benchmark;
-import digits.spec.SpecCatalog;
 import org.apache.maven.plugins.annotations.Mojo;
 import org.apache.maven.plugins.annotations.Parameter;
 
@@ -33,10 +31,6 @@ public class BenchMojo extends AbstractDigitsMojo {
 
     @Override
     protected void run() {
-        Benchmark bench = new Benchmark(options());
-        SpecCatalog catalog = SpecCatalog.scan(experimentsDir.toPath());
-        for (String name : catalog.select(experiment)) {
-            if (!catalog.isStudy(name)) bench.run(name, warmup, warmupSeconds, batches);
-        }
+        harness().bench(experiment, warmup, warmupSeconds, batches);
     }
 }

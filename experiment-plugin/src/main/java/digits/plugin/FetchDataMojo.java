@@ -9,8 +9,7 @@ public class FetchDataMojo extends AbstractDigitsMojo {
 
     @Override
     protected void run() {
-        Mnist.Files4 files = new Mnist(dataRoot.toPath().resolve("mnist"), dataDir == null ? null : dataDir.toPath(),
-                getLog()::info).obtain();
+        Mnist.Files4 files = harness().fetchData();
         getLog().info("MNIST verified in " + files.dir() + " (" + files.source() + ")");
         files.sha256().forEach((name, sha) -> getLog().info("  " + name + "  sha256 " + sha));
     }

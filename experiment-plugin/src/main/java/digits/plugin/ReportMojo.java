@@ -13,7 +13,7 @@ public class ReportMojo extends AbstractDigitsMojo {
 
     @Override
     protected void run() {
-        ReportPages.Summary s = ReportPages.regenerate(reportsDir.toPath(), getLog()::warn);
+        ReportPages.Summary s = harness().regeneratePages(getLog()::warn);
         getLog().info(String.format("Wrote %d run page(s) and %d study page(s)%s", s.runs(), s.studies(),
                 s.skipped().isEmpty() ? "" : "; skipped " + s.skipped().size() + " unreadable file(s)"));
         getLog().info("Open " + s.index().toUri());

@@ -17,11 +17,11 @@ public class SamplesMojo extends AbstractDigitsMojo {
 
     /** How many images. */
     @Parameter(property = "digits.samples", defaultValue = "48")
-    private int count;
+    private int samples;
 
     @Override
     protected void run() {
-        Path png = harness().samples(experiment, count);
+        Path png = harness().samples(experiment, samples);
         getLog().info("Sample sheet: " + png);
     }
 }

@@ -2,8 +2,10 @@ package digits.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import digits.harness.Harness;
 import digits.report.RunReport;
-import digits.run.Harness;
+import digits.run.ExperimentRunner;
+import digits.run.RunOptions;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -21,11 +23,11 @@ class SeedExperimentsAcceptanceTest {
         Path root = Path.of(System.getProperty("digits.root", "..")).toAbsolutePath().normalize();
         Path reports = Path.of(System.getProperty("digits.acceptance.reportsDir",
                 root.resolve("experiments/target/acceptance-reports").toString()));
-        return new Harness(Harness.Options.forRoot(root, System.out::println).withReportsDir(reports));
+        return new Harness(RunOptions.forRoot(root, System.out::println).withReportsDir(reports));
     }
 
     static void assertPasses(String experiment) {
-        Harness.Result result = harness().run(experiment);
+        ExperimentRunner.Result result = harness().run(experiment);
         RunReport r = result.report();
         assertThat(r.status()).isEqualTo(RunReport.Status.completed);
         assertThat(r.epochs()).hasSize(r.spec().training().epochs());

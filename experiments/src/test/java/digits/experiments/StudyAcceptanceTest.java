@@ -2,11 +2,11 @@ package digits.experiments;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import digits.harness.Harness;
 import digits.report.Reports;
-import digits.run.Harness;
-import digits.spec.SpecCatalog;
-import digits.study.StudyLoader;
-import digits.study.StudyReport;
+import digits.report.RunReport;
+import digits.report.StudyReport;
+import digits.run.RunOptions;
 import digits.study.StudyRunner;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -19,8 +19,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * A study end to end on real MNIST, reduced to one epoch per run (training.epochs: 1) and two seeds, so it
- * fits the test command: the baseline MLP against two of the notebook's variants.
+ * A study end to end on real MNIST through the front door ({@code Harness.runAll}, as {@code digits:run} calls
+ * it), reduced to one epoch per run (training.epochs: 1) and two seeds, so it fits the test command: the baseline
+ * MLP against two of the notebook's variants.
  */
 class StudyAcceptanceTest {
 
@@ -43,11 +44,15 @@ class StudyAcceptanceTest {
                     - {name: lr-0.01, overrides: {training.optimizer.learningRate: 0.01}}
                     - {name: batch-64, overrides: {training.batchSize: 64}}
                 """);
+        // the base's first seed as a plain experiment: the same training, so the same figures
+        Files.writeString(experiments.resolve("one-epoch.yaml"), Files.readString(experiments.resolve("mlp-baseline.yaml"))
+                .replace("name: mlp-baseline", "name: one-epoch").replace("epochs: 10", "epochs: 1"));
         List<String> log = new ArrayList<>();
-        Harness.Options options = new Harness.Options(experiments, root.resolve("data"), dir.resolve("reports"), null,
-                false, Duration.ofSeconds(30), log::add);
-        StudyLoader.Plan plan = StudyLoader.load(SpecCatalog.scan(experiments), "quick-study");
-        StudyRunner.Result first = new StudyRunner(options).run(plan);
+        Harness harness = new Harness(new RunOptions(experiments, root.resolve("data"), dir.resolve("reports"), null,
+                false, Duration.ofSeconds(30), log::add));
+        Harness.Summary summary = harness.runAll("quick-study", null);
+        assertThat(summary.runs()).isEmpty();
+        StudyRunner.Result first = summary.studies().get(0);
 
         StudyReport report = first.report();
         assertThat(first.dir().resolve("study.json")).isRegularFile();
@@ -59,7 +64,21 @@ class StudyAcceptanceTest {
             assertThat(r.dev().n()).isEqualTo(2);
             assertThat(r.test().mean()).isBetween(0.5, 1.0);
         });
-        assertThat(report.rows().get(0).deltaDev()).isZero();
+        // independent figures: the base's seed-12321 run against a plain run of the same spec
+        RunReport plain = harness.run("one-epoch").report();
+        StudyReport.RunRef baseRun = report.rows().get(0).runs().get(0);
+        assertThat(baseRun.testAccuracy()).isEqualTo(plain.test().accuracy().get(0));
+        assertThat(baseRun.devAccuracy()).isEqualTo(plain.epochs().get(0).devAccuracy().get(0));
+        // a tenth of the learning rate learns less in one epoch: a worse dev accuracy than the base's
+        assertThat(report.rows().get(1).deltaDev()).isNegative();
+        // Welch's p-value for every variant (two seeds each), none for the base against itself
+        assertThat(report.rows().get(0).devP()).isNull();
+        assertThat(report.rows().subList(1, 3)).allSatisfy(r -> {
+            assertThat(r.devP()).isBetween(0.0, 1.0);
+            assertThat(r.testP()).isBetween(0.0, 1.0);
+            assertThat(r.devBeyondSpread()).isEqualTo(r.devP() < 0.05);
+        });
+        assertThat(report.significance()).contains("Welch");
 
         // selection: the best mean dev accuracy, whatever the test figures say
         StudyReport.Row bestDev = report.rows().stream().max(Comparator.comparingDouble(r -> r.dev().mean())).get();
@@ -69,13 +88,14 @@ class StudyAcceptanceTest {
                 .extracting(StudyReport.Row::variant).isEqualTo(bestDev.variant());
 
         // the console table: header, one line per variant, the selected one marked
-        assertThat(first.table()).contains("variant", "dev acc (mean ± std)", "test acc (mean ± std)", "Δ dev", "s/run");
+        assertThat(first.table()).contains("variant", "dev acc (mean ± std)", "test acc (mean ± std)", "Δ dev", "p dev",
+                "p test", "s/run");
         assertThat(first.table().lines().filter(l -> l.contains("base") || l.contains("lr-0.01")
                 || l.contains("batch-64")).count()).isEqualTo(3);
         assertThat(first.table()).contains("> " + bestDev.variant());
 
         // resume: a second run trains nothing and reuses all six runs
-        StudyRunner.Result second = new StudyRunner(options).run(plan);
+        StudyRunner.Result second = harness.runAll("quick-study", "false").studies().get(0);
         assertThat(second.report().rows()).flatExtracting(StudyReport.Row::runs)
                 .allMatch(StudyReport.RunRef::reused).hasSize(6);
         assertThat(second.dir()).isNotEqualTo(first.dir());

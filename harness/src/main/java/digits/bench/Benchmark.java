@@ -3,15 +3,14 @@ package digits.bench;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import digits.data.DatasetLoader;
 import digits.data.LabeledImages;
+import digits.io.AtomicFiles;
 import digits.model.DigitsNetwork;
 import digits.model.NetworkFactory;
 import digits.model.Nd4jSetup;
-import digits.report.AtomicFiles;
 import digits.report.Environment;
 import digits.report.Reports;
-import digits.run.Harness;
+import digits.run.RunOptions;
 import digits.spec.ExperimentSpec;
-import digits.spec.SpecCatalog;
 import digits.train.Batches;
 import digits.train.Evaluation;
 import digits.train.Features;
@@ -49,9 +48,9 @@ public final class Benchmark {
     /** Timed passes over the test set; their median counts (a single pass of a few milliseconds is noise). */
     static final int TEST_PASSES = 5;
 
-    private final Harness.Options options;
+    private final RunOptions options;
 
-    public Benchmark(Harness.Options options) {
+    public Benchmark(RunOptions options) {
         Nd4jSetup.configure();
         this.options = options;
     }
@@ -61,13 +60,12 @@ public final class Benchmark {
      * @param warmupSeconds seconds of warm-up, at least: the JIT takes several seconds to reach full speed on the
      *                      MLPs' Java-side loss code, far more than 20 of their millisecond-long batches
      */
-    public Result run(String name, int warmup, double warmupSeconds, int batches) {
+    public Result run(ExperimentSpec spec, int warmup, double warmupSeconds, int batches) {
         if (warmup < 0 || warmupSeconds < 0 || batches < 1) {
             throw new IllegalArgumentException("-Ddigits.bench.*: allowed: warmup >= 0, warmupSeconds >= 0, batches >= 1;"
                     + " got " + warmup + ", " + warmupSeconds + ", " + batches);
         }
-        ExperimentSpec spec = SpecCatalog.scan(options.experimentsDir()).load(name);
-        DatasetLoader.Loaded data = new DatasetLoader(options.dataDir(), options.localMnist(), options.log())
+        DatasetLoader.Loaded data = new DatasetLoader(options.dataRoot(), options.dataDir(), options.log())
                 .load(spec.dataset(), spec.model().output().classes());
         int batchSize = spec.training().batchSize();
         int classes = spec.model().output().classes();
@@ -108,7 +106,7 @@ public final class Benchmark {
 
         Result r = new Result(spec.name(), batchSize, warmed, batches, trainSeconds,
                 batches * (double) batchSize / trainSeconds, sorted[sorted.length / 2] / 1e6, test.count(), testSeconds,
-                test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir()));
+                test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir(), Nd4jSetup.kernelThreads()));
         options.log().accept(line(r));
         write(r);
         return r;

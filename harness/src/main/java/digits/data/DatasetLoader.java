@@ -1,5 +1,6 @@
 package digits.data;
 
+import digits.io.Sha256;
 import digits.spec.DatasetSpec;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -12,22 +13,23 @@ public final class DatasetLoader {
     /** The split data plus provenance (source and SHA-256 of each file read). */
     public record Loaded(DataSplit split, String source, Map<String, String> files) {}
 
+    private final Path dataRoot;
     private final Path dataDir;
-    private final Path localMnist;
     private final Consumer<String> log;
 
     /**
-     * @param dataDir    the data folder ({@code data/}); MNIST is cached in {@code data/mnist}
-     * @param localMnist a folder with the four raw MNIST files to use instead of fetching, or null
+     * @param dataRoot the data folder ({@code -Ddigits.dataRoot}, {@code data/}); MNIST is cached in {@code data/mnist}
+     * @param dataDir  a folder with the four raw MNIST files to use instead of fetching, or null
+     *                 ({@code -Ddigits.dataDir})
      */
-    public DatasetLoader(Path dataDir, Path localMnist, Consumer<String> log) {
-        this.dataDir = dataDir.toAbsolutePath().normalize();
-        this.localMnist = localMnist;
+    public DatasetLoader(Path dataRoot, Path dataDir, Consumer<String> log) {
+        this.dataRoot = dataRoot.toAbsolutePath().normalize();
+        this.dataDir = dataDir;
         this.log = log;
     }
 
-    public Path dataDir() {
-        return dataDir;
+    public Path dataRoot() {
+        return dataRoot;
     }
 
     /** Only the image shape (count, rows, cols) of the training images, without loading them. */
@@ -44,16 +46,16 @@ public final class DatasetLoader {
         String source;
         Map<String, String> files = new LinkedHashMap<>();
         if (DatasetSpec.MULTI_DIGIT.equals(spec.name())) {
-            Mnist.Files4 mnist = new Mnist(dataDir.resolve("mnist"), localMnist, log).obtain();
-            Path dir = MultiDigitMnist.obtain(dataDir, spec.multiDigit(), mnist, log);
+            Mnist.Files4 mnist = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
+            Path dir = MultiDigitMnist.obtain(dataRoot, spec.multiDigit(), mnist, log);
             trImg = dir.resolve(MultiDigitMnist.TRAIN_IMAGES);
             trLab = dir.resolve(MultiDigitMnist.TRAIN_LABELS);
             teImg = dir.resolve(MultiDigitMnist.TEST_IMAGES);
             teLab = dir.resolve(MultiDigitMnist.TEST_LABELS);
-            source = "two-digit MNIST generated in " + dataDir.relativize(dir) + " from MNIST, " + mnist.source();
-            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataDir.relativize(p).toString(), Sha256.of(p));
+            source = "two-digit MNIST generated in " + dataRoot.relativize(dir) + " from MNIST, " + mnist.source();
+            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataRoot.relativize(p).toString(), Sha256.of(p));
         } else if (DatasetSpec.MNIST.equals(spec.name())) {
-            Mnist.Files4 mnist = new Mnist(dataDir.resolve("mnist"), localMnist, log).obtain();
+            Mnist.Files4 mnist = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
             trImg = mnist.file(Mnist.TRAIN_IMAGES);
             trLab = mnist.file(Mnist.TRAIN_LABELS);
             teImg = mnist.file(Mnist.TEST_IMAGES);
@@ -65,8 +67,8 @@ public final class DatasetLoader {
             trLab = inside(spec.trainLabels(), "dataset.trainLabels");
             teImg = inside(spec.testImages(), "dataset.testImages");
             teLab = inside(spec.testLabels(), "dataset.testLabels");
-            source = "IDX files in " + dataDir;
-            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataDir.relativize(p).toString(), Sha256.of(p));
+            source = "IDX files in " + dataRoot;
+            for (Path p : new Path[] {trImg, trLab, teImg, teLab}) files.put(dataRoot.relativize(p).toString(), Sha256.of(p));
         }
         LabeledImages train = read(trImg, trLab, classes);
         LabeledImages test = read(teImg, teLab, classes);
@@ -79,9 +81,9 @@ public final class DatasetLoader {
 
     /** Resolves a spec path inside the data folder; anything that escapes it is refused. */
     Path inside(String relative, String field) {
-        Path p = dataDir.resolve(relative).normalize();
-        if (!p.startsWith(dataDir)) {
-            throw new DataException(field + ": '" + relative + "' leaves the data folder " + dataDir);
+        Path p = dataRoot.resolve(relative).normalize();
+        if (!p.startsWith(dataRoot)) {
+            throw new DataException(field + ": '" + relative + "' leaves the data folder " + dataRoot);
         }
         return p;
     }

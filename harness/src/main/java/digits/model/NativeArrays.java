@@ -3,7 +3,6 @@ package digits.model;
 import org.bytedeco.javacpp.FloatPointer;
 import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
-import org.nd4j.linalg.factory.Nd4j;
 
 /** Raw access to ND4J's CPU buffers for the harness's own layers: pointers they copy through or pass to BLAS. */
 public final class NativeArrays {
@@ -21,8 +20,8 @@ public final class NativeArrays {
             throw new IllegalStateException("expected a contiguous row-major float array, got " + a.shapeInfoToString());
         }
         // addressPointer() already points at a view buffer's first element; a.offset() counts from the root
-        // buffer (the two offsets are equal for every view ND4J 1.0.0-M2.1 makes; GemmConvolutionTest reads
-        // the weights, which are views into the network's flat parameter array, through this)
+        // buffer (the two offsets are equal for every view ND4J 1.0.0-M2.1 makes; DirectStepTest reads the
+        // weights, which are views into the network's flat parameter array, through this)
         return new FloatPointer(a.data().addressPointer()).position(a.offset() - a.data().offset());
     }
 
@@ -54,14 +53,6 @@ public final class NativeArrays {
         return true;
     }
 
-    /** A copy of the elements of {@code a}, row-major. */
-    static float[] floats(INDArray a) {
-        INDArray c = rowMajor(a);
-        float[] out = new float[(int) c.length()];
-        pointer(c).get(out);
-        return out;
-    }
-
     /**
      * The rows of a 2-D float array, copied out in one piece. ND4J's {@code toFloatMatrix} reads element by
      * element: 5-7 ms for 500 x 10 logits, more than the MLPs' whole forward pass. Other backends use it still.
@@ -69,7 +60,9 @@ public final class NativeArrays {
     public static float[][] rows(INDArray a) {
         if (a.rank() != 2) throw new IllegalArgumentException("expected a matrix, got " + a.shapeInfoToString());
         if (!NativeConvHelpers.available()) return a.toFloatMatrix();
-        float[] flat = floats(a);
+        INDArray c = rowMajor(a);
+        float[] flat = new float[(int) c.length()];
+        pointer(c).get(flat);
         int n = (int) a.size(0), k = (int) a.size(1);
         float[][] out = new float[n][];
         for (int i = 0; i < n; i++) out[i] = java.util.Arrays.copyOfRange(flat, i * k, (i + 1) * k);
@@ -79,23 +72,5 @@ public final class NativeArrays {
     /** {@code a} if it holds {@code size} floats, else a new array. */
     static float[] fit(float[] a, int size) {
         return a.length >= size ? a : new float[size];
-    }
-
-    /**
-     * A float buffer in native memory for BLAS operands, grown on demand. It is an ND4J array outside any
-     * workspace, so ND4J frees it once the layer holding it is gone (JavaCPP's own pointer GC is off).
-     */
-    static final class Scratch {
-        private INDArray array;
-        private FloatPointer base;
-
-        /** A pointer to at least {@code floats} floats; the contents survive as long as the buffer does not grow. */
-        FloatPointer floats(long floats) {
-            if (array == null || array.length() < floats) {
-                array = Nd4j.createUninitializedDetached(DataType.FLOAT, Math.max(1, floats));
-                base = pointer(array);
-            }
-            return new FloatPointer(base);
-        }
     }
 }

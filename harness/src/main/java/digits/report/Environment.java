@@ -24,7 +24,11 @@ public record Environment(
         long maxHeapBytes,
         String gitCommit) {
 
-    public static Environment capture(Path repoDir) {
+    /**
+     * @param repoDir      a folder inside the git repository whose commit is recorded (the specs' folder)
+     * @param layerThreads the threads of the harness's own convolution and pooling layers (the model knows them)
+     */
+    public static Environment capture(Path repoDir, int layerThreads) {
         Properties build = new Properties();
         try (InputStream in = Environment.class.getResourceAsStream("/digits-build.properties")) {
             if (in != null) build.load(in);
@@ -42,7 +46,7 @@ public record Environment(
                 blas == null ? null : String.valueOf(blas),
                 System.getProperty("org.bytedeco.javacpp.platform.extension", ""),
                 threads == null ? null : Integer.valueOf(String.valueOf(threads)),
-                digits.model.Nd4jSetup.kernelThreads(),
+                layerThreads,
                 System.getProperty("java.vendor") + " " + System.getProperty("java.version"),
                 System.getProperty("os.name") + " " + System.getProperty("os.version") + " " + System.getProperty("os.arch"),
                 Runtime.getRuntime().availableProcessors(),

@@ -1,6 +1,8 @@
 package digits.report;
 
 import digits.data.LabeledImages;
+import digits.io.AtomicFiles;
+import digits.train.TestMetrics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;

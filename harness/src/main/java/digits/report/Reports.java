@@ -2,6 +2,7 @@ package digits.report;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import digits.io.AtomicFiles;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.FileAlreadyExistsException;
@@ -135,8 +136,7 @@ public final class Reports {
             } catch (UnsupportedOperationException | IOException e) {
                 Files.writeString(tmp, runDir.getFileName().toString() + System.lineSeparator());
             }
-            Files.move(tmp, latest, java.nio.file.StandardCopyOption.ATOMIC_MOVE,
-                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            AtomicFiles.moveIntoPlace(tmp, latest);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot update " + latest + ": " + e.getMessage(), e);
         }

@@ -3,6 +3,8 @@ package digits.report;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import digits.spec.ExperimentSpec;
+import digits.train.EpochMetrics;
+import digits.train.TestMetrics;
 import java.util.List;
 import java.util.Map;
 

@@ -1,6 +1,7 @@
 package digits.report;
 
 import digits.data.LabeledImages;
+import digits.io.AtomicFiles;
 import java.awt.Color;
 import java.awt.Font;
 import java.awt.Graphics2D;

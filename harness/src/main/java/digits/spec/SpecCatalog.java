@@ -1,19 +1,29 @@
 package digits.spec;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
 
-/** The specs of one folder ({@code experiments/}), by name. */
+/**
+ * The specs of one folder ({@code experiments/}), by name. Each file is read and parsed once per catalog, however
+ * often it is asked about (is it a study, its spec, its tree); scan again to see edits made since.
+ */
 public final class SpecCatalog {
 
     private final Path dir;
     private final Map<String, Path> files;
+    private final Map<String, Read> read = new HashMap<>();
+    private final Map<String, ExperimentSpec> loaded = new HashMap<>();
+
+    /** A file's text (for line numbers in errors) and its tree. */
+    private record Read(String text, JsonNode tree) {}
 
     private SpecCatalog(Path dir, Map<String, Path> files) {
         this.dir = dir;
@@ -65,19 +75,42 @@ public final class SpecCatalog {
         return file;
     }
 
+    /** The validated experiment spec of {@code name}; a study is refused, naming the experiments there are. */
     public ExperimentSpec load(String name) {
+        ExperimentSpec spec = loaded.get(name);
+        if (spec != null) return spec;
         Path f = file(name);
         if (isStudy(name)) {
             throw new SpecException(f, SpecLoader.lineOf(f, "study"), "study", "'" + name + "' is a study, not an "
                     + "experiment; allowed here: " + String.join(", ", experiments()));
         }
-        return SpecLoader.load(f);
+        Read r = read(name);
+        spec = SpecLoader.parse(f, r.text(), r.tree());
+        loaded.put(name, spec);
+        return spec;
+    }
+
+    /** A copy of the file's tree, for callers that edit it before binding (studies). */
+    public JsonNode tree(String name) {
+        JsonNode tree = read(name).tree();
+        return tree == null ? null : tree.deepCopy();
     }
 
     /** A study file has a top-level {@code study:} section. */
     public boolean isStudy(String name) {
-        var tree = SpecLoader.readTree(file(name));
+        JsonNode tree = read(name).tree();
         return tree != null && tree.has("study");
+    }
+
+    private Read read(String name) {
+        Read r = read.get(name);
+        if (r == null) {
+            Path f = file(name);
+            String text = SpecLoader.readText(f);
+            r = new Read(text, SpecLoader.tree(f, text));
+            read.put(name, r);
+        }
+        return r;
     }
 
     /** Names of plain experiments (not studies). */

@@ -12,6 +12,7 @@ import com.fasterxml.jackson.databind.exc.InvalidTypeIdException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import digits.io.FirstLine;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,25 +46,21 @@ public final class SpecLoader {
     }
 
     public static ExperimentSpec load(Path file) {
-        String text;
-        try {
-            text = Files.readString(file);
-        } catch (IOException e) {
-            throw new SpecException(file, 0, null, "cannot read the file: " + e.getMessage());
-        }
-        return parse(file, text);
+        return parse(file, readText(file));
     }
 
     /** Parses and validates spec text; {@code file} names it in messages and picks the format. */
     public static ExperimentSpec parse(Path file, String text) {
+        return parse(file, text, tree(file, text));
+    }
+
+    /**
+     * Binds and validates a spec already parsed into {@code tree} from {@code text} (tokenised again only for the
+     * line number of an error).
+     */
+    static ExperimentSpec parse(Path file, String text, JsonNode tree) {
         ObjectMapper mapper = mapperFor(file);
-        Lines lines = Lines.index(mapper.getFactory(), file, text);
-        JsonNode tree;
-        try {
-            tree = mapper.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw syntax(file, e);
-        }
+        Lines lines = Lines.of(mapper.getFactory(), file, text);
         if (tree == null || !tree.isObject()) {
             throw new SpecException(file, 1, null, "a spec is a map of fields (name, description, dataset, model, "
                     + "training, acceptance, reference)");
@@ -80,19 +77,29 @@ public final class SpecLoader {
 
     /** Reads a spec file's tree, for callers that edit it before binding (studies). */
     public static JsonNode readTree(Path file) {
+        return tree(file, readText(file));
+    }
+
+    static String readText(Path file) {
         try {
-            return mapperFor(file).readTree(Files.readString(file));
-        } catch (JsonProcessingException e) {
-            throw syntax(file, e);
+            return Files.readString(file);
         } catch (IOException e) {
             throw new SpecException(file, 0, null, "cannot read the file: " + e.getMessage());
+        }
+    }
+
+    static JsonNode tree(Path file, String text) {
+        try {
+            return mapperFor(file).readTree(text);
+        } catch (JsonProcessingException e) {
+            throw syntax(file, e);
         }
     }
 
     /** Line of a dotted field path in a spec file (0 when unknown). */
     public static int lineOf(Path file, String field) {
         try {
-            return Lines.index(mapperFor(file).getFactory(), file, Files.readString(file)).lineOf(field);
+            return Lines.of(mapperFor(file).getFactory(), file, Files.readString(file)).lineOf(field);
         } catch (IOException | RuntimeException e) {
             return 0;
         }
@@ -103,7 +110,7 @@ public final class SpecLoader {
      * caller knows where the edit came from.
      */
     public static ExperimentSpec fromTree(JsonNode tree) {
-        Lines none = new Lines();
+        Lines none = Lines.of(null, null, null);
         ExperimentSpec spec;
         try {
             spec = JSON.treeToValue(tree, ExperimentSpec.class);
@@ -116,9 +123,9 @@ public final class SpecLoader {
 
     private static SpecException syntax(Path file, JsonProcessingException e) {
         int line = e.getLocation() == null ? 0 : e.getLocation().getLineNr();
-        String msg = e.getOriginalMessage().lines().findFirst().orElse("syntax error");
+        String msg = FirstLine.of(e.getOriginalMessage());
         return new SpecException(file, line, null, "not valid " + (file.toString().endsWith(".json") ? "JSON" : "YAML")
-                + ": " + msg);
+                + ": " + (msg.isEmpty() ? "syntax error" : msg));
     }
 
     private static SpecException binding(Path file, Lines lines, JsonProcessingException e) {
@@ -140,7 +147,8 @@ public final class SpecLoader {
             String target = m.getTargetType() == null ? "value" : describe(m.getTargetType());
             return new SpecException(file, line, field, "expected " + target);
         }
-        return new SpecException(file, line, field, e.getOriginalMessage().lines().findFirst().orElse("invalid"));
+        String problem = FirstLine.of(e.getOriginalMessage());
+        return new SpecException(file, line, field, problem.isEmpty() ? "invalid" : problem);
     }
 
     private static String describe(Class<?> type) {
@@ -169,26 +177,45 @@ public final class SpecLoader {
         return sb.toString();
     }
 
-    /** Line numbers of every field and list element, keyed by dotted path. */
+    /**
+     * Line numbers of every field and list element, keyed by dotted path. Indexed on the first question: only an
+     * error needs a line number, so a valid spec is tokenised once, by its parse.
+     */
     static final class Lines {
-        private final Map<String, Integer> byPath = new HashMap<>();
+        private final JsonFactory factory;
+        private final Path file;
+        private final String text;
+        private Map<String, Integer> byPath;
 
-        static Lines index(JsonFactory factory, Path file, String text) {
-            Lines lines = new Lines();
+        private Lines(JsonFactory factory, Path file, String text) {
+            this.factory = factory;
+            this.file = file;
+            this.text = text;
+        }
+
+        /** The lines of {@code text}; with null text, none (an edited tree has no file). */
+        static Lines of(JsonFactory factory, Path file, String text) {
+            return new Lines(factory, file, text);
+        }
+
+        private Map<String, Integer> index() {
+            if (byPath != null) return byPath;
+            byPath = new HashMap<>();
+            if (text == null) return byPath;
             try (JsonParser p = factory.createParser(text)) {
                 JsonToken t;
                 while ((t = p.nextToken()) != null) {
                     // first token seen at a path = where that field or list element starts
                     if (t != JsonToken.END_OBJECT && t != JsonToken.END_ARRAY) {
                         String pointer = p.getParsingContext().pathAsPointer().toString();
-                        lines.byPath.putIfAbsent(dotted(pointer), p.currentTokenLocation().getLineNr());
+                        byPath.putIfAbsent(dotted(pointer), p.currentTokenLocation().getLineNr());
                     }
                 }
             } catch (IOException e) {
                 throw syntax(file, e instanceof JsonProcessingException j ? j
                         : new com.fasterxml.jackson.core.JsonParseException(null, e.getMessage()));
             }
-            return lines;
+            return byPath;
         }
 
         private static String dotted(String pointer) {
@@ -209,7 +236,7 @@ public final class SpecLoader {
         int lineOf(String field) {
             String f = field;
             while (f != null && !f.isEmpty()) {
-                Integer line = byPath.get(f);
+                Integer line = index().get(f);
                 if (line != null) return line;
                 int cut = Math.max(f.lastIndexOf('.'), f.lastIndexOf('['));
                 f = cut < 0 ? null : f.substring(0, cut);

@@ -9,10 +9,12 @@ import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
+import digits.io.FirstLine;
 import digits.spec.ExperimentSpec;
 import digits.spec.SpecCatalog;
 import digits.spec.SpecException;
 import digits.spec.SpecLoader;
+import digits.spec.StudySpec;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
@@ -38,7 +40,7 @@ public final class StudyLoader {
 
     public static Plan load(SpecCatalog catalog, String name) {
         Path file = catalog.file(name);
-        JsonNode tree = SpecLoader.readTree(file);
+        JsonNode tree = catalog.tree(name);
         ObjectMapper mapper = SpecLoader.mapperFor(file).copy()
                 .enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES);
         StudySpec spec;
@@ -48,7 +50,7 @@ public final class StudyLoader {
             String field = e instanceof JsonMappingException m ? SpecLoader.path(m) : "";
             String problem = e instanceof UnrecognizedPropertyException u
                     ? "unknown field '" + u.getPropertyName() + "'; allowed: " + known(u)
-                    : e.getOriginalMessage().lines().findFirst().orElse("invalid");
+                    : FirstLine.of(e.getOriginalMessage());
             throw new SpecException(file, SpecLoader.lineOf(file, field), field, problem);
         }
         if (spec.name() == null || !spec.name().equals(name)) {
@@ -64,7 +66,7 @@ public final class StudyLoader {
             throw new SpecException(file, SpecLoader.lineOf(file, "study.repeats"), "study.repeats", s.repeats()
                     + " is out of range; allowed: [1, 20]");
         }
-        ObjectNode baseTree = (ObjectNode) SpecLoader.readTree(catalog.file(s.base()));
+        ObjectNode baseTree = (ObjectNode) catalog.tree(s.base());
         baseTree = applyAll(baseTree, s.overrides(), file, "study.overrides");
         ExperimentSpec base;
         try {

@@ -3,12 +3,16 @@ package digits.study;
 import com.github.freva.asciitable.AsciiTable;
 import com.github.freva.asciitable.Column;
 import com.github.freva.asciitable.HorizontalAlign;
-import digits.report.AtomicFiles;
+import digits.io.AtomicFiles;
 import digits.report.Reports;
 import digits.report.RunReport;
+import digits.report.Stats;
+import digits.report.StudyReport;
 import digits.report.html.ReportPages;
-import digits.run.Harness;
+import digits.run.ExperimentRunner;
+import digits.run.RunOptions;
 import digits.spec.ExperimentSpec;
+import digits.spec.SpecHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -29,9 +33,9 @@ import java.util.stream.Stream;
  */
 public final class StudyRunner {
 
-    private final Harness.Options options;
+    private final RunOptions options;
 
-    public StudyRunner(Harness.Options options) {
+    public StudyRunner(RunOptions options) {
         this.options = options;
     }
 
@@ -42,7 +46,7 @@ public final class StudyRunner {
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
         Path runsDir = reports.root().resolve(study).resolve("runs");
-        Harness harness = new Harness(options.withReportsDir(runsDir), reports.root());
+        ExperimentRunner runner = new ExperimentRunner(options.withReportsDir(runsDir), reports.root());
         Instant started = Instant.now();
         int total = plan.variants().stream().mapToInt(v -> v.runs().size()).sum();
         int done = 0;
@@ -53,7 +57,7 @@ public final class StudyRunner {
             List<StudyReport.RunRef> runs = new ArrayList<>();
             for (ExperimentSpec spec : v.runs()) {
                 done++;
-                Optional<Path> previous = completedRun(runsDir.resolve(spec.name()), Harness.specHash(spec));
+                Optional<Path> previous = completedRun(runsDir.resolve(spec.name()), SpecHash.of(spec));
                 Path reportFile;
                 boolean reused = previous.isPresent();
                 if (reused) {
@@ -62,7 +66,7 @@ public final class StudyRunner {
                             reports.root().relativize(reportFile)));
                 } else {
                     options.log().accept(String.format("[%d/%d] %s", done, total, spec.name()));
-                    reportFile = harness.run(spec, plan.file()).runDir().resolve(Reports.REPORT_JSON);
+                    reportFile = runner.run(spec, plan.file()).runDir().resolve(Reports.REPORT_JSON);
                 }
                 RunReport r = read(reportFile);
                 runs.add(new StudyReport.RunRef(spec.training().seed(), reports.root().relativize(reportFile).toString(),
@@ -71,13 +75,12 @@ public final class StudyRunner {
             }
             refs.add(runs);
         }
-        Stats baseDev = Stats.of(refs.get(0).stream().map(StudyReport.RunRef::devAccuracy).toList());
-        Stats baseTest = Stats.of(refs.get(0).stream().map(StudyReport.RunRef::testAccuracy).toList());
+        List<Double> baseDev = devs(refs.get(0)), baseTest = tests(refs.get(0));
         int best = 0;
         List<Stats[]> stats = new ArrayList<>();
         for (int i = 0; i < refs.size(); i++) {
-            Stats dev = Stats.of(refs.get(i).stream().map(StudyReport.RunRef::devAccuracy).toList());
-            Stats test = Stats.of(refs.get(i).stream().map(StudyReport.RunRef::testAccuracy).toList());
+            Stats dev = Stats.of(devs(refs.get(i)));
+            Stats test = Stats.of(tests(refs.get(i)));
             stats.add(new Stats[] {dev, test});
             if (dev.mean() > stats.get(best)[0].mean()) best = i; // chosen on dev only
         }
@@ -85,16 +88,19 @@ public final class StudyRunner {
             Stats dev = stats.get(i)[0], test = stats.get(i)[1];
             StudyLoader.Variant v = plan.variants().get(i);
             double seconds = refs.get(i).stream().mapToDouble(StudyReport.RunRef::seconds).average().orElse(0);
-            rows.add(new StudyReport.Row(v.name(), v.overrides(), dev, test, dev.mean() - baseDev.mean(),
-                    test.mean() - baseTest.mean(), dev.differsBeyondSpread(baseDev), test.differsBeyondSpread(baseTest),
-                    seconds, i == best, refs.get(i)));
+            // the base is the reference, not a comparison with itself
+            Double devP = i == 0 ? null : Significance.pValue(devs(refs.get(i)), baseDev);
+            Double testP = i == 0 ? null : Significance.pValue(tests(refs.get(i)), baseTest);
+            rows.add(new StudyReport.Row(v.name(), v.overrides(), dev, test, dev.mean() - stats.get(0)[0].mean(),
+                    test.mean() - stats.get(0)[1].mean(), devP, testP, significant(devP), significant(testP), seconds,
+                    i == best, refs.get(i)));
         }
         StudyReport.Row chosen = rows.get(best);
         Path dir = reports.newRunDir(study);
         StudyReport report = new StudyReport(StudyReport.FORMAT, study, dir.getFileName().toString(),
                 plan.spec().description(), plan.base().name(), plan.spec().study().repeats(), started.toString(),
                 Instant.now().toString(), new StudyReport.Selection(chosen.variant(), chosen.dev().mean(),
-                chosen.test().mean(), StudyReport.RULE), rows, plan.spec());
+                chosen.test().mean(), StudyReport.RULE), StudyReport.SIGNIFICANCE_RULE, rows, plan.spec());
         try {
             AtomicFiles.write(dir.resolve("study.json"), Reports.JSON.writeValueAsBytes(report));
         } catch (IOException e) {
@@ -105,8 +111,8 @@ public final class StudyRunner {
         String table = table(report);
         table.lines().forEach(options.log());
         options.log().accept("Selected on dev: " + chosen.variant() + String.format(Locale.ROOT,
-                " (dev %.4f, test %.4f); * = difference to base beyond the seed-to-seed spread", chosen.dev().mean(),
-                chosen.test().mean()));
+                " (dev %.4f, test %.4f); p: Welch's t-test against the base, * = p < %s", chosen.dev().mean(),
+                chosen.test().mean(), StudyReport.ALPHA));
         options.log().accept("Study report: " + dir.resolve("study.json"));
         return new Result(report, dir, table);
     }
@@ -121,7 +127,7 @@ public final class StudyRunner {
         }
     }
 
-    /** The one-screen comparison: variant, dev, test, delta, seconds. */
+    /** The one-screen comparison: variant, dev, test, delta and its p-value, seconds. */
     public static String table(StudyReport report) {
         boolean repeated = report.repeats() > 1;
         return AsciiTable.getTable(AsciiTable.BASIC_ASCII_NO_DATA_SEPARATORS, report.rows(), List.of(
@@ -130,7 +136,9 @@ public final class StudyRunner {
                 new Column().header(repeated ? "dev acc (mean ± std)" : "dev acc").with(r -> fmt(r.dev(), repeated)),
                 new Column().header(repeated ? "test acc (mean ± std)" : "test acc").with(r -> fmt(r.test(), repeated)),
                 new Column().header("Δ dev").with(r -> delta(r.deltaDev(), r.devBeyondSpread())),
+                new Column().header("p dev").with(r -> p(r.devP())),
                 new Column().header("Δ test").with(r -> delta(r.deltaTest(), r.testBeyondSpread())),
+                new Column().header("p test").with(r -> p(r.testP())),
                 new Column().header("s/run").with(r -> String.format(Locale.ROOT, "%.0f", r.seconds()))));
     }
 
@@ -141,6 +149,23 @@ public final class StudyRunner {
 
     private static String delta(double d, boolean beyond) {
         return String.format(Locale.ROOT, "%+.4f%s", d, beyond ? "*" : " ");
+    }
+
+    /** Three significant digits: 0.0349, 0.573; "-" where there is no test (the base, one seed). */
+    static String p(Double p) {
+        return p == null ? "-" : String.format(Locale.ROOT, "%.3g", p);
+    }
+
+    private static boolean significant(Double p) {
+        return p != null && p < StudyReport.ALPHA;
+    }
+
+    private static List<Double> devs(List<StudyReport.RunRef> runs) {
+        return runs.stream().map(StudyReport.RunRef::devAccuracy).toList();
+    }
+
+    private static List<Double> tests(List<StudyReport.RunRef> runs) {
+        return runs.stream().map(StudyReport.RunRef::testAccuracy).toList();
     }
 
     private static double mean(List<Double> perHead) {

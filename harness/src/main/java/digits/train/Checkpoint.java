@@ -2,10 +2,10 @@ package digits.train;
 
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import digits.data.Sha256;
-import digits.report.AtomicFiles;
-import digits.report.EpochMetrics;
-import digits.report.Reports;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import digits.io.AtomicFiles;
+import digits.io.FirstLine;
+import digits.io.Sha256;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -31,7 +31,7 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
     public static final int FORMAT = 1;
     public static final String MODEL = "model.zip";
     public static final String FILE = "checkpoint.json";
-    private static final ObjectMapper JSON = Reports.JSON;
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Saves the network and the training position reached after {@code epochs.size()} epochs. */
     public static void save(Path runDir, MultiLayerNetwork net, String experiment, String specSha256,
@@ -60,8 +60,7 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
         try {
             c = JSON.readValue(file.toFile(), Checkpoint.class);
         } catch (IOException e) {
-            throw new CheckpointException(file + ": unreadable checkpoint (" + e.getMessage().lines().findFirst()
-                    .orElse("") + ")");
+            throw new CheckpointException(file + ": unreadable checkpoint (" + FirstLine.of(e) + ")");
         }
         if (c.format() != FORMAT) {
             throw new CheckpointException(file + ": format " + c.format() + "; this version reads format " + FORMAT);

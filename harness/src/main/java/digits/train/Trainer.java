@@ -1,8 +1,6 @@
 package digits.train;
 
 import digits.data.DataSplit;
-import digits.report.EpochMetrics;
-import digits.report.TestMetrics;
 import digits.spec.ExperimentSpec;
 import java.util.ArrayList;
 import java.util.List;

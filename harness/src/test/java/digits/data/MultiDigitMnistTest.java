@@ -86,7 +86,9 @@ class MultiDigitMnistTest {
     }
 
     // SHA-256 of the recipe's own arrays (pytorch_seed_recipes.two_digit_images with numpy's default_rng(12321)),
-    // written by numpy in the same IDX layout: the harness builds the recipe's images, byte for byte
+    // written by numpy in the same IDX layout: the harness builds the recipe's images, byte for byte. To recompute
+    // them (numpy and the recipe, nothing of this code): /usr/bin/python3 scripts/two_digit_sha256.py
+    //     --data data/mnist --recipe ../shared/reference/pytorch_seed_recipes.py
     static final String EXPECTED_TRAIN_IMAGES = "076e689026e30c7c22f3cb9e7700bd7d6739b542b2f558d6a4d28f6285b09db5";
     static final String EXPECTED_TRAIN_LABELS = "97cf915f04906d13b0a09d3e9e9acc58ff7c70d0012b55b66b124b755f806889";
     static final String EXPECTED_TEST_IMAGES = "12d0f3f00e8176e44f89afa098de533c6a237e267592bfa7b646ea4ab0960594";

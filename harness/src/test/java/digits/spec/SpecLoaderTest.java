@@ -138,6 +138,20 @@ class SpecLoaderTest {
     }
 
     @Test
+    void aCatalogReadsEachFileOnceAndAFreshScanSeesEdits() throws IOException {
+        Path f = Files.writeString(dir.resolve("t.yaml"), VALID);
+        SpecCatalog c = SpecCatalog.scan(dir);
+        assertThat(c.isStudy("t")).isFalse();
+        ExperimentSpec first = c.load("t");
+        Files.writeString(f, VALID.replace("batchSize: 32", "batchSize: 8"));
+        // the catalog answers from what it read: the edit is not seen, the file was not read again
+        assertThat(c.load("t")).isSameAs(first);
+        assertThat(c.experiments()).containsExactly("t");
+        assertThat(c.tree("t").path("training").path("batchSize").asInt()).isEqualTo(32);
+        assertThat(SpecCatalog.scan(dir).load("t").training().batchSize()).isEqualTo(8);
+    }
+
+    @Test
     void twoSpecsWithOneNameAreAnError() throws IOException {
         Files.writeString(dir.resolve("a.yaml"), VALID.replace("name: t", "name: a"));
         Files.writeString(dir.resolve("a.json"), "{}");

@@ -10,12 +10,14 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.TextNode;
 import digits.TestData;
 import digits.report.Reports;
-import digits.run.Harness;
+import digits.report.Stats;
 import digits.spec.ExperimentSpec;
 import digits.spec.LayerSpec;
 import digits.spec.SpecCatalog;
 import digits.spec.SpecException;
+import digits.spec.SpecHash;
 import digits.spec.SpecLoader;
+import digits.spec.StudySpec;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -114,21 +116,35 @@ class StudyTest {
     }
 
     @Test
-    void statisticsAndTheSpreadRule() {
+    void meanAndSampleStandardDeviation() {
         Stats a = Stats.of(List.of(0.90, 0.92, 0.94));
         assertThat(a.mean()).isCloseTo(0.92, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(a.std()).isCloseTo(0.02, org.assertj.core.data.Offset.offset(1e-12));
-        Stats close = Stats.of(List.of(0.91, 0.93, 0.95));
-        Stats far = Stats.of(List.of(0.97, 0.975, 0.98));
-        assertThat(close.differsBeyondSpread(a)).isFalse();
-        assertThat(far.differsBeyondSpread(a)).isTrue();
-        assertThat(Stats.of(List.of(0.5)).differsBeyondSpread(Stats.of(List.of(0.9)))).isFalse();
+        assertThat(Stats.of(List.of(0.5)).std()).isZero();
+    }
+
+    /**
+     * p-values of Welch's two-sided test, against SciPy 1.17.1's
+     * {@code scipy.stats.ttest_ind(variant, base, equal_var=False).pvalue}, computed outside this code.
+     */
+    @Test
+    void welchsTestAgreesWithScipy() {
+        List<Double> base = List.of(0.90, 0.92, 0.94);
+        var close = org.assertj.core.data.Offset.offset(1e-9);
+        assertThat(Significance.pValue(List.of(0.91, 0.93, 0.95), base)).isCloseTo(0.5733922538253505, close);
+        assertThat(Significance.pValue(List.of(0.97, 0.975, 0.98), base)).isCloseTo(0.034857303424782306, close);
+        // two seeds against three: non-integer degrees of freedom (1.44)
+        assertThat(Significance.pValue(List.of(0.90, 0.95), base)).isCloseTo(0.8781379232575681, close);
+        // one seed has no spread to test against; two constant samples are decided by their means
+        assertThat(Significance.pValue(List.of(0.5), base)).isNull();
+        assertThat(Significance.pValue(List.of(0.5, 0.5), List.of(0.5, 0.5))).isEqualTo(1.0);
+        assertThat(Significance.pValue(List.of(0.5, 0.5), List.of(0.75, 0.75))).isEqualTo(0.0);
     }
 
     @Test
     void resumeFindsOnlyACompletedRunOfTheSameSpec() throws IOException {
         ExperimentSpec spec = SpecCatalog.scan(TestData.experiments()).load("mlp-baseline");
-        String hash = Harness.specHash(spec);
+        String hash = SpecHash.of(spec);
         Path runs = Files.createDirectories(dir.resolve("runs/base-s12321"));
         assertThat(StudyRunner.completedRun(runs, hash)).isEmpty();
         write(runs.resolve("20260101-000000"), "completed", hash);
@@ -137,8 +153,8 @@ class StudyTest {
         assertThat(StudyRunner.completedRun(runs, hash)).contains(runs.resolve("20260101-000000/report.json"));
         // a change to the spec changes its hash
         ExperimentSpec other = SpecLoader.fromTree(Overrides.apply(baseline(), "training.epochs", IntNode.valueOf(9)));
-        assertThat(Harness.specHash(other)).isNotEqualTo(hash);
-        assertThat(Harness.specHash(SpecCatalog.scan(TestData.experiments()).load("mlp-baseline"))).isEqualTo(hash);
+        assertThat(SpecHash.of(other)).isNotEqualTo(hash);
+        assertThat(SpecHash.of(SpecCatalog.scan(TestData.experiments()).load("mlp-baseline"))).isEqualTo(hash);
     }
 
     private static void write(Path runDir, String status, String hash) throws IOException {

@@ -50,6 +50,12 @@ final class Fmt {
         return present(v) ? String.valueOf(v) : "";
     }
 
+    /** The date without the zone, for tables whose header says UTC. */
+    static String shortDate(String iso) {
+        String d = date(iso);
+        return d.endsWith(" UTC") ? d.substring(0, d.length() - 4) : d;
+    }
+
     static String date(String iso) {
         if (iso == null) return NONE;
         try {

@@ -1,7 +1,7 @@
 package digits.report.html;
 
 import digits.report.MisclassifiedImages;
-import digits.report.TestMetrics;
+import digits.train.TestMetrics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import digits.report.Reports;
 import digits.report.RunReport;
-import digits.study.StudyReport;
+import digits.report.StudyReport;
 import java.io.IOException;
 import java.nio.file.Path;
 

@@ -1,9 +1,10 @@
 package digits.report.html;
 
-import digits.report.AtomicFiles;
+import digits.io.AtomicFiles;
+import digits.io.FirstLine;
 import digits.report.Reports;
 import digits.report.RunReport;
-import digits.study.StudyReport;
+import digits.report.StudyReport;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +23,8 @@ import java.util.stream.Stream;
 
 /**
  * Writes the HTML pages of a reports folder: {@code report.html} beside each report.json, {@code study.html}
- * beside each study.json, and {@code index.html} at the top with the latest run of every experiment and study.
+ * beside each study.json, and {@code index.html} at the top with the latest run of every experiment and study and
+ * the history of each.
  * Pages are self-contained (CSS, JavaScript, data inline; images relative), so they open from disk offline.
  */
 public final class ReportPages {
@@ -33,6 +35,8 @@ public final class ReportPages {
     public static final String INDEX_HTML = "index.html";
     /** report.json lies at most this deep below the reports folder (reports/study/runs/variant/run-id/). */
     private static final int DEPTH = 6;
+    /** The index charts at most this many runs per experiment, the newest. */
+    static final int HISTORY_LIMIT = 200;
 
     private ReportPages() {}
 
@@ -62,6 +66,8 @@ public final class ReportPages {
 
     private static Path writeIndex(Path root, List<String> skipped) {
         List<IndexPage.Entry> entries = new ArrayList<>();
+        List<IndexPage.History> histories = new ArrayList<>();
+        List<Chart> charts = new ArrayList<>();
         for (Path dir : list(root)) {
             Optional<Path> latest = latest(dir);
             if (latest.isEmpty()) continue;
@@ -75,13 +81,45 @@ public final class ReportPages {
                     entries.add(IndexPage.run(r, Links.relative(root, run.resolve(REPORT_HTML))));
                 }
             } catch (IOException | RuntimeException e) {
-                skipped.add(root.relativize(run) + ": " + e.getMessage());
+                skip(skipped, root.relativize(run) + ": " + FirstLine.of(e));
+            }
+            List<IndexPage.Run> runs = history(root, dir, skipped);
+            if (!runs.isEmpty()) {
+                histories.add(IndexPage.history(dir.getFileName().toString(), "history-" + histories.size(), runs,
+                        charts));
             }
         }
         String generated = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm 'UTC'").withZone(ZoneOffset.UTC)
                 .format(Instant.now());
         return write(root.resolve(INDEX_HTML), Templates.render("index", new IndexPage("digits · reports", generated,
-                entries, List.copyOf(skipped))));
+                entries, histories, SafeJson.of(charts), List.copyOf(skipped))));
+    }
+
+    /** The newest {@link #HISTORY_LIMIT} runs of one experiment or study folder that have a readable report. */
+    private static List<IndexPage.Run> history(Path root, Path dir, List<String> skipped) {
+        List<Path> runDirs = list(dir).stream().filter(d -> {
+            String n = d.getFileName().toString();
+            return !n.equals(Reports.LATEST) && !n.equals("runs") && !n.startsWith(".");
+        }).sorted(Comparator.comparing(Path::getFileName).reversed()).limit(HISTORY_LIMIT).toList();
+        List<IndexPage.Run> runs = new ArrayList<>();
+        for (Path run : runDirs) {
+            try {
+                if (Files.isRegularFile(run.resolve(STUDY_JSON))) {
+                    runs.add(IndexPage.historyRun(ReportFiles.study(run.resolve(STUDY_JSON)),
+                            Links.relative(root, run.resolve(STUDY_HTML))));
+                } else if (Files.isRegularFile(run.resolve(Reports.REPORT_JSON))) {
+                    runs.add(IndexPage.historyRun(ReportFiles.run(run.resolve(Reports.REPORT_JSON)),
+                            Links.relative(root, run.resolve(REPORT_HTML))));
+                }
+            } catch (IOException | RuntimeException e) {
+                skip(skipped, root.relativize(run) + ": " + FirstLine.of(e));
+            }
+        }
+        return runs;
+    }
+
+    private static void skip(List<String> skipped, String why) {
+        if (!skipped.contains(why)) skipped.add(why);
     }
 
     /**
@@ -104,7 +142,7 @@ public final class ReportPages {
                     studies++;
                 }
             } catch (IOException | RuntimeException e) {
-                String why = root.relativize(file) + ": " + firstLine(e);
+                String why = root.relativize(file) + ": " + FirstLine.of(e);
                 skipped.add(why);
                 warn.accept("skipped " + why);
             }
@@ -160,12 +198,6 @@ public final class ReportPages {
         } catch (RuntimeException e) {
             return Double.NaN;
         }
-    }
-
-    private static String firstLine(Exception e) {
-        String m = String.valueOf(e.getMessage());
-        int nl = m.indexOf('\n');
-        return nl < 0 ? m : m.substring(0, nl);
     }
 
     private static Path write(Path file, String html) {

@@ -1,8 +1,8 @@
 package digits.report.html;
 
 import digits.report.Reports;
-import digits.study.Stats;
-import digits.study.StudyReport;
+import digits.report.Stats;
+import digits.report.StudyReport;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,11 +12,11 @@ import java.util.stream.Collectors;
 /** The view model of {@code study.html}: the comparison table, the bar chart, links to every run's page. */
 public record StudyPage(String title, String study, String runId, String description, String base, int repeats,
                         boolean repeated, String started, String finished, String selected, String rule,
-                        String spreadRule, List<Row> rows, List<Chart> charts, String chartsJson, String specYaml,
+                        String significanceRule, List<Row> rows, List<Chart> charts, String chartsJson, String specYaml,
                         String indexHref) {
 
-    public record Row(String variant, String overrides, String dev, String test, String deltaDev, String deltaTest,
-                      String seconds, boolean selected, List<RunLink> runs) {}
+    public record Row(String variant, String overrides, String dev, String test, String deltaDev, String pDev,
+                      String deltaTest, String pTest, String seconds, boolean selected, List<RunLink> runs) {}
 
     public record RunLink(String label, String href, Badge status) {}
 
@@ -30,7 +30,8 @@ public record StudyPage(String title, String study, String runId, String descrip
         List<Row> out = new ArrayList<>();
         for (StudyReport.Row r : rows) {
             out.add(new Row(Fmt.or(r.variant()), overrides(r), stats(r.dev(), repeated), stats(r.test(), repeated),
-                    delta(r.deltaDev(), r.devBeyondSpread()), delta(r.deltaTest(), r.testBeyondSpread()),
+                    delta(r.deltaDev(), r.devBeyondSpread()), p(r.devP()), delta(r.deltaTest(), r.testBeyondSpread()),
+                    p(r.testP()),
                     String.format(Locale.ROOT, "%.0f", r.seconds()), r.selected(), runs(r, studyDir, reportsRoot)));
         }
         List<String> names = rows.stream().map(r -> Fmt.or(r.variant())).toList();
@@ -43,7 +44,7 @@ public record StudyPage(String title, String study, String runId, String descrip
         return new StudyPage(Fmt.or(s.study()) + " · " + Fmt.or(s.runId()), Fmt.or(s.study()), Fmt.or(s.runId()),
                 s.description(), Fmt.or(s.base()), s.repeats(), repeated, Fmt.date(s.started()), Fmt.date(s.finished()),
                 sel == null ? Fmt.NONE : Fmt.or(sel.variant()), sel == null ? StudyReport.RULE : Fmt.or(sel.rule()),
-                StudyReport.SPREAD_RULE, out, charts, SafeJson.of(charts), RunPage.yaml(s.spec()), indexHref);
+                s.significance() == null ? StudyReport.LEGACY_SPREAD_RULE : s.significance(), out, charts, SafeJson.of(charts), RunPage.yaml(s.spec()), indexHref);
     }
 
     private static String overrides(StudyReport.Row r) {
@@ -59,6 +60,11 @@ public record StudyPage(String title, String study, String runId, String descrip
     private static String stats(Stats s, boolean repeated) {
         if (s == null) return Fmt.NONE;
         return repeated ? Fmt.acc(s.mean()) + " ± " + Fmt.acc(s.std()) : Fmt.acc(s.mean());
+    }
+
+    /** Three significant digits; a dash for the base row, one seed, or a study written before p-values. */
+    private static String p(Double p) {
+        return Fmt.present(p) ? String.format(Locale.ROOT, "%.3g", p) : Fmt.NONE;
     }
 
     private static String delta(double d, boolean beyondSpread) {

@@ -1,17 +1,18 @@
 package digits.report.html;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import digits.report.AtomicFiles;
-import digits.report.EpochMetrics;
+import digits.io.AtomicFiles;
+import digits.report.Environment;
 import digits.report.MisclassifiedImages;
 import digits.report.Reports;
 import digits.report.RunReport;
 import digits.report.RunReport.ReferenceDelta;
 import digits.report.RunReport.ThresholdCheck;
-import digits.report.TestMetrics;
+import digits.report.Stats;
+import digits.report.StudyReport;
 import digits.spec.ExperimentSpec;
-import digits.study.Stats;
-import digits.study.StudyReport;
+import digits.train.EpochMetrics;
+import digits.train.TestMetrics;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -43,6 +44,12 @@ final class Fixtures {
     /** A completed run of {@code epochs} epochs with {@code heads} heads, with misclassified PNGs in its folder. */
     static RunReport run(Path runDir, String name, int heads, int epochs, String description, double testAcc)
             throws IOException {
+        return run(runDir, name, heads, epochs, description, testAcc, "2026-11-29T17:16:06.8Z", null);
+    }
+
+    /** The same, started at {@code started} (ISO instant) on git commit {@code commit} (null: no environment). */
+    static RunReport run(Path runDir, String name, int heads, int epochs, String description, double testAcc,
+                         String started, String commit) throws IOException {
         List<EpochMetrics> ms = new ArrayList<>();
         for (int e = 1; e <= epochs; e++) {
             List<Double> trainLoss = new ArrayList<>(), devLoss = new ArrayList<>(), trainAcc = new ArrayList<>(),
@@ -90,14 +97,28 @@ final class Fixtures {
         }
         boolean passed = checks.stream().allMatch(ThresholdCheck::passed);
         RunReport r = new RunReport(RunReport.FORMAT, name, runDir.getFileName().toString(),
-                RunReport.Status.completed, null, passed, "2026-11-29T17:16:06.8Z", "2026-11-29T17:20:00Z", 233.2,
+                RunReport.Status.completed, null, passed, started, "2026-11-29T17:20:00Z", 233.2,
                 checks, refs, test, ms, spec(name, heads, description), name + ".yaml", "ab".repeat(32),
-                null, new RunReport.DataProvenance("MNIST, cache", Map.of("t10k-images-idx3-ubyte", "cd".repeat(32)),
+                environment(commit), new RunReport.DataProvenance("MNIST, cache", Map.of("t10k-images-idx3-ubyte", "cd".repeat(32)),
                 54000, 6000, 1000, 843, 93, 15), null);
         Files.createDirectories(runDir.resolve(MisclassifiedImages.DIR));
         for (TestMetrics.Misclassified m : wrong) digit(runDir.resolve(MisclassifiedImages.relativePath(m.index())), heads);
         Reports.write(runDir, r);
         return r;
+    }
+
+    private static Environment environment(String commit) {
+        return commit == null ? null : new Environment("0.1.0-SNAPSHOT", "1.0.0-M2.1", "Cpu", "OPENBLAS", "-onednn-avx2",
+                1, 2, "Eclipse Adoptium 17", "Linux 6.1 amd64", 2, 6L << 30, commit);
+    }
+
+    /** A run stopped by Ctrl-C after its first epoch: no test figures, so a gap in the history. */
+    static void interrupted(Path runDir, String name, String started, String commit) throws IOException {
+        RunReport r = run(runDir, name, 1, 1, "stopped", 0.5, started, commit);
+        Reports.write(runDir, new RunReport(r.format(), r.experiment(), r.runId(), RunReport.Status.interrupted,
+                "interrupted after 1 of 10 epochs", false, r.started(), r.finished(), r.durationSeconds(), null,
+                r.reference(), null, r.epochs(), r.spec(), r.specFile(), r.specSha256(), r.environment(), r.data(),
+                null));
     }
 
     /** A stroke on white, so the image is not blank. */
@@ -114,8 +135,15 @@ final class Fixtures {
         Path two = Files.createDirectories(root.resolve("multi-digit-cnn/20261129-100000"));
         run(two, "multi-digit-cnn", 2, 5, HOSTILE, 0.975);
         Reports.markLatest(two);
+        // cnn's history: three completed runs on three commits (one with local changes) and an interrupted one
+        run(Files.createDirectories(root.resolve("cnn/20261127-090000")), "cnn", 1, 2, "CNN on MNIST", 0.985,
+                "2026-11-27T09:00:00Z", "1111111aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa");
+        interrupted(Files.createDirectories(root.resolve("cnn/20261128-080000")), "cnn", "2026-11-28T08:00:00Z",
+                "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb");
+        run(Files.createDirectories(root.resolve("cnn/20261128-090000")), "cnn", 1, 2, "CNN on MNIST", 0.989,
+                "2026-11-28T09:00:00Z", "2222222bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb-dirty");
         Path cnn = Files.createDirectories(root.resolve("cnn/20261129-110000"));
-        run(cnn, "cnn", 1, 10, "CNN on MNIST", 0.991);
+        run(cnn, "cnn", 1, 10, "CNN on MNIST", 0.991, "2026-11-29T11:00:00Z", "3333333ccccccccccccccccccccccccccccccccc");
         Reports.markLatest(cnn);
         Path mlp = Files.createDirectories(root.resolve("mlp-baseline/20261129-120000"));
         run(mlp, "mlp-baseline", 1, 3, "784-10-10", 0.88);
@@ -135,11 +163,12 @@ final class Fixtures {
             Map<String, JsonNode> overrides = v == 0 ? Map.of()
                     : Map.of("training.batchSize", Reports.JSON.getNodeFactory().numberNode(64));
             rows.add(new StudyReport.Row(variants[v], overrides, new Stats(0.93 + 0.01 * v, 0.002, 2),
-                    new Stats(0.92 + 0.01 * v, 0.003, 2), 0.01 * v, 0.01 * v, v == 2, false, 40, v == 2, refs));
+                    new Stats(0.92 + 0.01 * v, 0.003, 2), 0.01 * v, 0.01 * v, v == 0 ? null : v == 2 ? 0.0123 : 0.31,
+                    v == 0 ? null : 0.42, v == 2, false, 40, v == 2, refs));
         }
         StudyReport study = new StudyReport(StudyReport.FORMAT, "mlp-study", "20261129-130000", HOSTILE, "mlp-baseline",
                 2, "2026-11-29T13:00:00Z", "2026-11-29T13:10:00Z", new StudyReport.Selection("leakyrelu", 0.95, 0.94,
-                StudyReport.RULE), rows, null);
+                StudyReport.RULE), StudyReport.SIGNIFICANCE_RULE, rows, null);
         AtomicFiles.write(studyDir.resolve("study.json"), Reports.JSON.writeValueAsBytes(study));
         Reports.markLatest(studyDir);
         return root;

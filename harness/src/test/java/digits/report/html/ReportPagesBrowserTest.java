@@ -29,12 +29,16 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
  * The pages in a real headless Chromium, opened from file:// with no network: no console errors, charts drawn,
- * gallery images loaded, index sortable. Screenshots at laptop and phone width go to target/screenshots/.
- * Skipped (with the reason) where no chromium and chromedriver are installed.
+ * gallery images loaded, index sortable, fitting a laptop screen and showing each experiment's history.
+ * Screenshots at laptop and phone width go to target/screenshots/. Without chromium and chromedriver the tests
+ * are skipped, saying why; with {@code -Ddigits.browserTests=required} (what CI runs) they fail instead.
  */
 class ReportPagesBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
+    /** The system property (set by surefire from the Maven property) that decides whether a missing browser fails. */
+    static final String MODE = "digits.browserTests";
+    static final String REQUIRED = "required";
 
     @TempDir
     static Path reports;
@@ -44,8 +48,13 @@ class ReportPagesBrowserTest {
     static void start() throws IOException {
         Path chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
         Path chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        assumeTrue(chromium != null && chromedriver != null,
-                "browser tests skipped: no chromium and chromedriver (apt-get install chromium chromium-driver)");
+        String missing = "no chromium and chromedriver (apt-get install chromium chromium-driver)";
+        if (REQUIRED.equals(System.getProperty(MODE))) {
+            assertThat(chromium != null && chromedriver != null).as("-D" + MODE + "=" + REQUIRED + ": " + missing)
+                    .isTrue();
+        }
+        assumeTrue(chromium != null && chromedriver != null, "browser tests skipped: " + missing + "; -D" + MODE
+                + "=" + REQUIRED + " makes this a failure");
         Fixtures.reportsFolder(reports);
         ReportPages.regenerate(reports, s -> { });
         ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
@@ -99,6 +108,42 @@ class ReportPagesBrowserTest {
     }
 
     @Test
+    void indexFitsALaptopScreenAndChartsEveryExperimentsHistory() throws IOException {
+        open("index.html");
+        // 1280 px wide: no sideways scroll, of the page or of the table, and every run id in view
+        Number pageOverflow = (Number) js("return document.documentElement.scrollWidth - document.documentElement.clientWidth");
+        assertThat(pageOverflow.intValue()).as("horizontal overflow of the page at 1280 px").isLessThanOrEqualTo(0);
+        WebElement table = driver.findElement(By.cssSelector("#index"));
+        Number tableOverflow = (Number) js("const s = arguments[0].parentElement; return s.scrollWidth - s.clientWidth",
+                table);
+        assertThat(tableOverflow.intValue()).as("horizontal scroll of the index table at 1280 px").isLessThanOrEqualTo(0);
+        for (WebElement id : driver.findElements(By.cssSelector("#index a.runid-link"))) {
+            Number right = (Number) js("return arguments[0].getBoundingClientRect().right", id);
+            assertThat(right.doubleValue()).as("right edge of run id %s", id.getText()).isLessThanOrEqualTo(1280);
+            assertThat(id.isDisplayed()).isTrue();
+        }
+
+        // one history chart per experiment and study, drawn
+        assertChartsDrawn(4);
+        WebElement cnn = driver.findElement(By.xpath(
+                "//figure[contains(@class,'history')][figcaption[starts-with(normalize-space(.),'cnn ')]]"));
+        String chartId = cnn.findElement(By.cssSelector(".chart")).getAttribute("id").substring("chart-".length());
+        // the cursor on the third run: the legend names its date, commit and run, and its test accuracy
+        js("""
+                const u = window.digitsCharts[arguments[0]];
+                u.setCursor({left: u.valToPos(u.data[0][2], 'x'), top: u.valToPos(u.data[1][2], 'y')});""", chartId);
+        String legend = cnn.findElement(By.cssSelector(".u-legend")).getText();
+        assertThat(legend).contains("2026-11-28 09:00 UTC · 2222222-dirty · 20261128-090000", "0.9890");
+        // the runs behind the chart, newest first, each with its commit and a link to its page
+        cnn.findElement(By.tagName("summary")).click();
+        List<WebElement> rows = cnn.findElements(By.cssSelector("table.history-runs tbody tr"));
+        assertThat(rows).hasSize(4);
+        assertThat(rows.get(0).getText()).contains("2026-11-29 11:00", "3333333", "20261129-110000", "0.9910");
+        assertThat(rows.get(2).getText()).contains("interrupted", "—");
+        screenshots("index-history");
+    }
+
+    @Test
     void indexSortsByTheClickedColumn() throws IOException {
         open("index.html");
         assertThat(names()).containsExactly("cnn", "mlp-baseline", "mlp-study", "multi-digit-cnn");
@@ -113,6 +158,18 @@ class ReportPagesBrowserTest {
         new WebDriverWait(driver, Duration.ofSeconds(10)).until(d -> Boolean.TRUE.equals(js("return window.digitsReady")));
         assertChartsDrawn(3);
         screenshots("run-cnn");
+    }
+
+    @Test
+    void studyPageShowsEachVariantsPValue() throws IOException {
+        open("mlp-study/20261129-130000/study.html");
+        List<WebElement> rows = driver.findElements(By.cssSelector("#comparison tbody tr"));
+        assertThat(rows.get(0).findElements(By.cssSelector("td.p"))).extracting(WebElement::getText)
+                .containsExactly("—", "—");
+        assertThat(rows.get(2).findElements(By.cssSelector("td.p"))).extracting(WebElement::getText)
+                .containsExactly("0.0123", "0.420");
+        assertThat(driver.findElement(By.xpath("//table[@id='comparison']/../following-sibling::p")).getText())
+                .contains("Welch", "p < 0.05");
     }
 
     private static void open(String page) {

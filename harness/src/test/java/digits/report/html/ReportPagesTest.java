@@ -2,11 +2,13 @@ package digits.report.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import digits.report.Reports;
 import digits.report.RunReport;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -87,7 +89,7 @@ class ReportPagesTest {
 
         ReportPages.Summary s = ReportPages.regenerate(dir, warnings::add);
 
-        assertThat(s.runs()).isEqualTo(3 + 6);
+        assertThat(s.runs()).isEqualTo(3 + 3 + 6); // latest runs, cnn's older runs, the study's runs
         assertThat(s.studies()).isEqualTo(1);
         assertThat(warnings).singleElement().asString().startsWith("skipped broken/r1/report.json: ");
         assertThat(dir.resolve("cnn/20261129-110000/report.html")).isNotEmptyFile();
@@ -98,6 +100,34 @@ class ReportPagesTest {
         String index = Files.readString(s.index());
         assertThat(index).contains("href=\"cnn/20261129-110000/report.html\"",
                 "href=\"mlp-study/20261129-130000/study.html\"", "selected on dev: leakyrelu", "broken/r1");
+    }
+
+    @Test
+    void indexChartsEachExperimentsTestAccuracyOverTimeWithDateCommitAndThreshold() throws IOException {
+        Fixtures.reportsFolder(dir);
+        String index = Files.readString(ReportPages.writeIndex(dir));
+
+        String json = index.substring(index.indexOf("id=\"chart-data\">") + "id=\"chart-data\">".length(),
+                index.indexOf("</script>", index.indexOf("id=\"chart-data\">")));
+        JsonNode cnn = null;
+        for (JsonNode c : Reports.JSON.readTree(json)) if (c.path("title").asText().equals("cnn")) cnn = c;
+        assertThat(cnn).isNotNull();
+        assertThat(cnn.path("kind").asText()).isEqualTo("history");
+        // oldest first, in seconds since 1970; the interrupted run is a gap in the test series
+        assertThat(cnn.path("x")).extracting(JsonNode::asLong).containsExactly(
+                Instant.parse("2026-11-27T09:00:00Z").getEpochSecond(), Instant.parse("2026-11-28T08:00:00Z").getEpochSecond(),
+                Instant.parse("2026-11-28T09:00:00Z").getEpochSecond(), Instant.parse("2026-11-29T11:00:00Z").getEpochSecond());
+        assertThat(cnn.path("series").get(0).path("values").toString()).isEqualTo("[0.985,null,0.989,0.991]");
+        assertThat(cnn.path("series").get(1).path("label").asText()).isEqualTo("threshold");
+        assertThat(cnn.path("series").get(1).path("values").toString()).isEqualTo("[0.9,0.9,0.9,0.9]");
+        assertThat(cnn.path("xNames").get(2).asText()).isEqualTo("2026-11-28 09:00 UTC · 2222222-dirty · 20261128-090000");
+        // the runs table, newest first, links every run's page
+        assertThat(index).contains("<code title=\"3333333ccccccccccccccccccccccccccccccccc\">3333333</code>",
+                "href=\"cnn/20261127-090000/report.html\"", "href=\"cnn/20261128-080000/report.html\"");
+        assertThat(index.indexOf("cnn/20261129-110000/report.html\">20261129-110000"))
+                .isLessThan(index.indexOf("cnn/20261127-090000/report.html\">20261127-090000"));
+        // a study's history is its selected variant's test accuracy
+        assertThat(index).contains("href=\"mlp-study/20261129-130000/study.html\">20261129-130000</a>");
     }
 
     @Test

@@ -1,6 +1,7 @@
-package digits.run;
+package digits.harness;
 
 import digits.data.DataException;
+import digits.io.FirstLine;
 import digits.data.IdxFormatException;
 import digits.spec.SpecException;
 import digits.train.Checkpoint;
@@ -23,7 +24,7 @@ public final class Failures {
         if (e instanceof SpecException || e instanceof DataException || e instanceof IdxFormatException
                 || e instanceof DivergedException || e instanceof Checkpoint.CheckpointException
                 || e instanceof UncheckedIOException) {
-            return firstLine(e.getMessage());
+            return FirstLine.of(e.getMessage());
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("-D")) {
             return e.getMessage(); // a bad -D property value, named with what is allowed
@@ -40,7 +41,7 @@ public final class Failures {
      * anything else is the JVM heap. Each has its own setting.
      */
     static String outOfMemory(OutOfMemoryError e) {
-        String m = firstLine(String.valueOf(e.getMessage()));
+        String m = FirstLine.of(String.valueOf(e.getMessage()));
         Runtime rt = Runtime.getRuntime();
         if (m.contains("physicalBytes") || m.contains("totalBytes") || m.contains("maxBytes")
                 || m.contains("Pointer")) {
@@ -50,11 +51,5 @@ public final class Failures {
         }
         return "out of JVM heap (" + m + ", -Xmx is " + rt.maxMemory() / (1 << 20) + " MiB): raise -Xmx in "
                 + ".mvn/jvm.config or MAVEN_OPTS (see README, Memory)";
-    }
-
-    private static String firstLine(String s) {
-        if (s == null) return "";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
     }
 }

@@ -1,4 +1,4 @@
-package digits.data;
+package digits.io;
 
 import java.io.IOException;
 import java.io.InputStream;

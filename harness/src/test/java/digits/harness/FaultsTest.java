@@ -1,14 +1,17 @@
-package digits.run;
+package digits.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
 
 import digits.TestData;
-import digits.report.EpochMetrics;
+import digits.run.ExperimentRunner;
+import digits.run.RunOptions;
 import digits.report.Reports;
 import digits.report.RunReport;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
+import digits.train.EpochMetrics;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -52,7 +55,7 @@ class FaultsTest {
     }
 
     private Harness harness(Path experiments, Path reports, List<String> log) {
-        return new Harness(new Harness.Options(experiments, TestData.root().resolve("data"), reports, null, false,
+        return new Harness(new RunOptions(experiments, TestData.root().resolve("data"), reports, null, false,
                 Duration.ofSeconds(30), log::add));
     }
 
@@ -86,7 +89,7 @@ class FaultsTest {
                 .hasMessageContaining("long.yaml changed since that run");
         Files.writeString(experiments.resolve("long.yaml"), LONG);
 
-        Harness.Result resumed = h.resume("long", null);
+        ExperimentRunner.Result resumed = h.resume("long", null);
         assertThat(resumed.runDir()).isNotEqualTo(runDir);
         assertThat(resumed.report().status()).isEqualTo(RunReport.Status.completed);
         assertThat(resumed.report().resumedFrom()).isEqualTo("long/" + runDir.getFileName());
@@ -97,7 +100,7 @@ class FaultsTest {
         assertThatThrownBy(() -> h.resume("long", null)).isInstanceOf(Checkpoint.CheckpointException.class)
                 .hasMessageContaining("no unfinished run of long");
 
-        Harness.Result straight = h.run("long");
+        ExperimentRunner.Result straight = h.run("long");
         assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
         assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
         assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
@@ -107,7 +110,7 @@ class FaultsTest {
     void aCheckpointWhoseModelDoesNotMatchIsRefused() throws IOException {
         Path experiments = experiments("long", LONG.replace("epochs: 40", "epochs: 1"));
         Path reports = dir.resolve("reports");
-        Harness.Result r = harness(experiments, reports, new ArrayList<>()).run("long");
+        ExperimentRunner.Result r = harness(experiments, reports, new ArrayList<>()).run("long");
         Path model = r.runDir().resolve(Checkpoint.MODEL);
         byte[] bytes = Files.readAllBytes(model);
         bytes[bytes.length / 2] ^= 1;
@@ -150,14 +153,24 @@ class FaultsTest {
                 .hasMessageContaining("the reports folder " + blocked.resolve("reports") + " is not writable")
                 .hasMessageContaining("choose another with -Ddigits.reportsDir");
         assertThat(log).isEmpty();
+    }
 
+    @Test
+    void aReadOnlyReportsFolderIsReportedBeforeAnythingLoadsOrTrains() throws IOException {
+        Path experiments = experiments("long", LONG);
         Path readOnly = Files.createDirectories(dir.resolve("read-only"));
         readOnly.toFile().setWritable(false, false);
-        if (!Files.isWritable(readOnly)) { // not root: permission bits apply too
+        try {
+            // root writes into read-only folders: the permission bits cannot be tested then, so say so
+            assumeFalse(Files.isWritable(readOnly), "skipped: running as root, who may write into a read-only "
+                    + "folder; the file-in-the-way case (anUnwritableReportsFolder...) covers root");
+            List<String> log = new ArrayList<>();
             assertThatThrownBy(() -> harness(experiments, readOnly, log).run("long"))
-                    .hasMessageContaining("is not writable");
+                    .hasMessageContaining("the reports folder " + readOnly + " is not writable");
+            assertThat(log).isEmpty();
+        } finally {
+            readOnly.toFile().setWritable(true, false);
         }
-        readOnly.toFile().setWritable(true, false);
     }
 
     @Test

@@ -1,4 +1,4 @@
-package digits.run;
+package digits.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -7,7 +7,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import digits.TestData;
 import digits.report.Reports;
 import digits.report.RunReport;
+import digits.run.ExperimentRunner;
+import digits.run.RunOptions;
 import digits.spec.SpecException;
+import digits.train.EpochMetrics;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,7 +20,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** End to end through the library, on a small subset of real MNIST. */
+/** End to end through the front door, on a small subset of real MNIST (or small IDX files made here). */
 class HarnessTest {
 
     static final String SMALL = """
@@ -39,7 +42,7 @@ class HarnessTest {
               epochs: 2
               seed: 7
             acceptance: {testAccuracyAbove: 0.5}
-            reference: {testAccuracy: 0.9}
+            reference: {testAccuracy: 0.0}
             """;
 
     @TempDir
@@ -48,7 +51,7 @@ class HarnessTest {
     private Harness harness(List<String> log) throws IOException {
         Path experiments = Files.createDirectories(dir.resolve("experiments"));
         Files.writeString(experiments.resolve("small.yaml"), SMALL);
-        return new Harness(new Harness.Options(experiments, TestData.root().resolve("data"), dir.resolve("reports"),
+        return new Harness(new RunOptions(experiments, TestData.root().resolve("data"), dir.resolve("reports"),
                 null, false, Duration.ofSeconds(30), log::add));
     }
 
@@ -56,11 +59,11 @@ class HarnessTest {
     void sameSpecAndSeedGiveTheSameNumbersAndEachRunItsOwnFolder() throws IOException {
         List<String> log = new ArrayList<>();
         Harness h = harness(log);
-        Harness.Result a = h.run("small");
-        Harness.Result b = h.run("small");
+        ExperimentRunner.Result a = h.run("small");
+        ExperimentRunner.Result b = h.run("small");
 
         assertThat(a.runDir()).isNotEqualTo(b.runDir());
-        assertThat(a.report().epochs()).isEqualTo(b.report().epochs().stream().map(e -> new digits.report.EpochMetrics(
+        assertThat(a.report().epochs()).isEqualTo(b.report().epochs().stream().map(e -> new EpochMetrics(
                 e.epoch(), e.trainLoss(), e.trainAccuracy(), e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
                 e.devAllHeadsAccuracy(), a.report().epochs().get(e.epoch() - 1).trainSeconds(),
                 a.report().epochs().get(e.epoch() - 1).devSeconds(),
@@ -76,7 +79,7 @@ class HarnessTest {
 
     @Test
     void reportCarriesSpecMetricsThresholdsReferenceEnvironmentAndProvenance() throws IOException {
-        Harness.Result r = harness(new ArrayList<>()).run("small");
+        ExperimentRunner.Result r = harness(new ArrayList<>()).run("small");
         RunReport report = Reports.read(r.runDir().resolve("report.json"));
         assertThat(report.status()).isEqualTo(RunReport.Status.completed);
         assertThat(report.passed()).isTrue();
@@ -89,13 +92,17 @@ class HarnessTest {
         int total = 0;
         for (int[] row : report.test().confusion().get(0)) for (int c : row) total += c;
         assertThat(total).isEqualTo(500);
+        // 0.5 is far below what two epochs on 2,000 images reach: the check must pass
         assertThat(report.acceptance()).singleElement().satisfies(c -> {
             assertThat(c.threshold()).isEqualTo(0.5);
-            assertThat(c.passed()).isEqualTo(c.actual() > 0.5);
+            assertThat(c.actual()).isEqualTo(report.test().accuracy().get(0));
+            assertThat(c.passed()).isTrue();
         });
+        // a seed figure of 0 makes the delta the reproduced figure itself, with no subtraction to trust
         assertThat(report.reference()).singleElement().satisfies(d -> {
-            assertThat(d.seed()).isEqualTo(0.9);
-            assertThat(d.delta()).isEqualTo(d.reproduced() - 0.9);
+            assertThat(d.seed()).isZero();
+            assertThat(d.reproduced()).isEqualTo(report.test().accuracy().get(0));
+            assertThat(d.delta()).isEqualTo(report.test().accuracy().get(0));
         });
         assertThat(report.environment().backend()).isEqualTo("Cpu");
         assertThat(report.environment().dl4jVersion()).isEqualTo("1.0.0-M2.1");
@@ -150,9 +157,9 @@ class HarnessTest {
         Path data = toyData(1000, 5);
         Path experiments = Files.createDirectories(dir.resolve("experiments"));
         Files.writeString(experiments.resolve("toy.yaml"), TOY);
-        Harness h = new Harness(new Harness.Options(experiments, data, dir.resolve("reports"), null, false,
+        Harness h = new Harness(new RunOptions(experiments, data, dir.resolve("reports"), null, false,
                 Duration.ofSeconds(30), s -> { }));
-        Harness.Result r = h.run("toy");
+        ExperimentRunner.Result r = h.run("toy");
         assertThat(r.passed()).isTrue();
         assertThat(r.report().data().source()).contains("IDX files");
         assertThat(r.report().data().sha256()).containsKey("toy/train-images");
@@ -164,7 +171,7 @@ class HarnessTest {
     }
 
     /** The run's page, the index, and the worst mistakes (as many as the exact accuracy says, up to 24) with PNGs. */
-    private void assertPagesAndMistakes(Harness.Result r) throws IOException {
+    private void assertPagesAndMistakes(ExperimentRunner.Result r) throws IOException {
         var test = r.report().test();
         double allRight = test.allHeadsAccuracy() != null ? test.allHeadsAccuracy() : test.accuracyExact().get(0);
         long errors = Math.round(test.imagesExact() * (1 - allRight));
@@ -227,9 +234,9 @@ class HarnessTest {
                 reference: {testAccuracy: [0.95, 0.96]}
                 """);
         List<String> log = new ArrayList<>();
-        Harness h = new Harness(new Harness.Options(experiments, data, dir.resolve("reports"), null, false,
+        Harness h = new Harness(new RunOptions(experiments, data, dir.resolve("reports"), null, false,
                 Duration.ofSeconds(30), log::add));
-        Harness.Result r = h.run("two");
+        ExperimentRunner.Result r = h.run("two");
         assertThat(r.report().test().accuracy()).hasSize(2).allSatisfy(a -> assertThat(a).isGreaterThan(0.9));
         assertThat(r.report().test().allHeadsAccuracy()).isGreaterThan(0.8);
         assertThat(r.report().test().confusion()).hasSize(2);
@@ -244,6 +251,50 @@ class HarnessTest {
                 .replace("heads: 2", "heads: 1").replace("[0.95, 0.96]", "0.95"));
         assertThatThrownBy(() -> h.run("two")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("model.output.heads: 1 heads but the dataset has 2 label(s) per image");
+    }
+
+    @Test
+    void aThresholdTheRunCannotReachFailsTheVerdictAndTheSelectionButNotTheRun() throws IOException {
+        List<String> log = new ArrayList<>();
+        Harness h = harness(log);
+        // two epochs on 2,000 images stay far below 99.5% on MNIST's test images
+        Files.writeString(dir.resolve("experiments/small.yaml"), SMALL.replace("testAccuracyAbove: 0.5",
+                "testAccuracyAbove: 0.995"));
+        Harness.Summary summary = h.runAll("small", null);
+        RunReport report = summary.runs().get(0).report();
+        assertThat(report.status()).isEqualTo(RunReport.Status.completed);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.acceptance()).singleElement().satisfies(c -> {
+            assertThat(c.threshold()).isEqualTo(0.995);
+            assertThat(c.passed()).isFalse();
+        });
+        assertThat(summary.failed()).containsExactly("small");
+        assertThat(log).anyMatch(l -> l.startsWith("test accuracy ") && l.endsWith("> 0.9950: FAIL"))
+                .anyMatch(l -> l.startsWith("Report: ") && l.endsWith("report.json"));
+    }
+
+    @Test
+    void runAllValidatesEverySpecBeforeTheFirstTrains() throws IOException {
+        Harness h = harness(new ArrayList<>());
+        Path bad = Files.writeString(dir.resolve("experiments/bad.yaml"), SMALL.replace("name: small", "name: bad")
+                .replace("batchSize: 32", "batchSize: 0"));
+        assertThatThrownBy(() -> h.runAll("small,bad", null)).isInstanceOf(SpecException.class)
+                .hasMessageStartingWith(bad + ":").hasMessageContaining("training.batchSize: 0 is out of range");
+        assertThat(dir.resolve("reports/small")).doesNotExist(); // small, named first, did not start
+    }
+
+    @Test
+    void resumeTakesExactlyOneExperimentAndSaysSoInOneLine() throws IOException {
+        Harness h = harness(new ArrayList<>());
+        Files.writeString(dir.resolve("experiments/other.yaml"), SMALL.replace("name: small", "name: other"));
+        assertThatThrownBy(() -> h.runAll("small,other", "true")).isInstanceOf(IllegalArgumentException.class)
+                .satisfies(e -> assertThat(Failures.userMessage(e)).isEqualTo("-Ddigits.resume continues one "
+                        + "experiment's run; allowed: a single experiment name (a study resumes by itself: its "
+                        + "completed runs are reused)"));
+        // "false" means no resume: the selection is validated, and nothing else is refused
+        Files.writeString(dir.resolve("experiments/other.yaml"), "name: other\nnot yaml: [");
+        assertThatThrownBy(() -> h.runAll("small,other", "false")).isInstanceOf(SpecException.class)
+                .hasMessageContaining("not valid YAML");
     }
 
     @Test

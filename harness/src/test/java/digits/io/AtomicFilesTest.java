@@ -1,4 +1,4 @@
-package digits.report;
+package digits.io;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -25,6 +25,29 @@ class AtomicFilesTest {
         try (var files = Files.list(dir)) {
             assertThat(files).containsExactly(target);
         }
+    }
+
+    @Test
+    void aCheckFailingAfterTheBytesAreWrittenLeavesTheOldFile() throws IOException {
+        // as a download whose SHA-256 turns out wrong: written in full, refused before the rename
+        Path target = Files.writeString(dir.resolve("train-images"), "genuine");
+        assertThatThrownBy(() -> AtomicFiles.write(target, out -> {
+            out.write("tampered".getBytes());
+            throw new IllegalStateException("wrong SHA-256");
+        })).hasMessage("wrong SHA-256");
+        assertThat(target).hasContent("genuine");
+        try (var files = Files.list(dir)) {
+            assertThat(files).containsExactly(target);
+        }
+    }
+
+    @Test
+    void firstLineOfAMessage() {
+        assertThat(FirstLine.of("one\ntwo")).isEqualTo("one");
+        assertThat(FirstLine.of("one\r\ntwo")).isEqualTo("one");
+        assertThat(FirstLine.of((String) null)).isEmpty();
+        assertThat(FirstLine.of(new IOException())).isEqualTo("IOException");
+        assertThat(FirstLine.of(new IOException("disk full\n\tat somewhere"))).isEqualTo("disk full");
     }
 
     @Test

@@ -1,6 +1,7 @@
-package digits.run;
+package digits.harness;
 
 import digits.TestData;
+import digits.run.RunOptions;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -12,7 +13,7 @@ public final class ForkedRun {
 
     public static void main(String[] args) {
         try {
-            Harness h = new Harness(new Harness.Options(Path.of(args[0]), TestData.root().resolve("data"),
+            Harness h = new Harness(new RunOptions(Path.of(args[0]), TestData.root().resolve("data"),
                     Path.of(args[1]), null, false, Duration.ofSeconds(30), System.out::println));
             h.run(args[2]);
         } catch (Throwable e) {

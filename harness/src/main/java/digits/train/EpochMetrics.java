@@ -1,4 +1,4 @@
-package digits.report;
+package digits.train;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.List;

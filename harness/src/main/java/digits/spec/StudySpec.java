@@ -1,4 +1,4 @@
-package digits.study;
+package digits.spec;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;

@@ -1,32 +1,29 @@
 package digits.run;
 
-import digits.data.DataSplit;
 import digits.data.DatasetLoader;
-import digits.data.Sha256;
+import digits.model.DigitsNetwork;
+import digits.model.Nd4jSetup;
+import digits.model.NetworkFactory;
+import digits.report.Assessment;
+import digits.report.ConsoleLines;
 import digits.report.Environment;
-import digits.report.EpochMetrics;
 import digits.report.MisclassifiedImages;
 import digits.report.Reports;
 import digits.report.RunReport;
 import digits.report.RunReport.DataProvenance;
-import digits.report.RunReport.ReferenceDelta;
 import digits.report.RunReport.Status;
 import digits.report.RunReport.ThresholdCheck;
-import digits.report.TestMetrics;
 import digits.report.html.ReportPages;
 import digits.spec.ExperimentSpec;
-import digits.spec.ReferenceSpec;
-import digits.spec.SpecCatalog;
 import digits.spec.SpecException;
+import digits.spec.SpecHash;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
+import digits.train.EpochMetrics;
 import digits.train.Progress;
+import digits.train.TestMetrics;
 import digits.train.Trainer;
-import digits.model.DigitsNetwork;
-import digits.model.NetworkFactory;
-import digits.model.Nd4jSetup;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
@@ -35,25 +32,11 @@ import java.util.List;
 import java.util.function.Consumer;
 
 /**
- * Runs one experiment end to end: spec, data, network, training, test, report. This is the library the
- * Maven goals and the acceptance tests call; it knows nothing of Maven.
+ * Runs one experiment end to end: data, network, training, test, report; or continues an interrupted run from its
+ * checkpoint. Studies run their variants through it; {@code digits.harness.Harness} runs it for the Maven goals.
+ * It knows nothing of Maven.
  */
-public final class Harness {
-
-    /** Where things are and how to talk. */
-    public record Options(Path experimentsDir, Path dataDir, Path reportsDir, Path localMnist, boolean interactive,
-                          Duration progressInterval, Consumer<String> log) {
-
-        /** Defaults for a repository root: experiments/, data/, reports/. */
-        public static Options forRoot(Path root, Consumer<String> log) {
-            return new Options(root.resolve("experiments"), root.resolve("data"), root.resolve("reports"), null, false,
-                    Duration.ofSeconds(30), log);
-        }
-
-        public Options withReportsDir(Path dir) {
-            return new Options(experimentsDir, dataDir, dir, localMnist, interactive, progressInterval, log);
-        }
-    }
+public final class ExperimentRunner {
 
     /** The finished report and the folder it is in. */
     public record Result(RunReport report, Path runDir) {
@@ -62,44 +45,32 @@ public final class Harness {
         }
     }
 
-    private final Options options;
+    private final RunOptions options;
     /** The reports folder whose index.html a run refreshes (a study's runs live below it), or null for none. */
     private final Path indexRoot;
 
-    public Harness(Options options) {
+    public ExperimentRunner(RunOptions options) {
         this(options, options.reportsDir());
     }
 
     /** @param indexRoot the folder whose {@code index.html} each run refreshes; null: none */
-    public Harness(Options options, Path indexRoot) {
+    public ExperimentRunner(RunOptions options, Path indexRoot) {
         Nd4jSetup.configure();
         this.options = options;
         this.indexRoot = indexRoot;
     }
 
-    public SpecCatalog catalog() {
-        return SpecCatalog.scan(options.experimentsDir());
-    }
-
-    public Result run(String name) {
-        SpecCatalog catalog = catalog();
-        Path specFile = catalog.file(name);
-        ExperimentSpec spec = catalog.load(name);
-        return run(spec, specFile);
-    }
-
+    /** Trains {@code spec} (read from {@code specFile}) in a new run folder. */
     public Result run(ExperimentSpec spec, Path specFile) {
         return start(spec, specFile, null, null);
     }
 
     /**
-     * Continues an interrupted run of experiment {@code name} from its last checkpoint, in a new run folder:
-     * {@code runId} names the run, or null takes the newest unfinished one. The spec must be unchanged.
+     * Continues an interrupted run of {@code spec} from its last checkpoint, in a new run folder: {@code runId}
+     * names the run, or null takes the newest unfinished one. The spec must be unchanged since that run.
      */
-    public Result resume(String name, String runId) {
-        SpecCatalog catalog = catalog();
-        Path specFile = catalog.file(name);
-        ExperimentSpec spec = catalog.load(name);
+    public Result resume(ExperimentSpec spec, Path specFile, String runId) {
+        String name = spec.name();
         Reports reports = new Reports(options.reportsDir());
         Path fromDir = runId == null ? reports.newestUnfinished(name) : reports.existingRunDir(name, runId);
         if (fromDir == null) {
@@ -114,9 +85,10 @@ public final class Harness {
         if (previous != null && previous.status() == Status.completed) {
             throw new Checkpoint.CheckpointException(fromDir + " completed all its epochs; nothing to resume");
         }
-        if (!from.specSha256().equals(specHash(spec))) {
+        String hash = SpecHash.of(spec);
+        if (!from.specSha256().equals(hash)) {
             throw new Checkpoint.CheckpointException("cannot resume " + fromDir + ": " + specFile.getFileName()
-                    + " changed since that run (spec SHA-256 " + specHash(spec) + ", the run's " + from.specSha256()
+                    + " changed since that run (spec SHA-256 " + hash + ", the run's " + from.specSha256()
                     + "); restore the spec or start a new run without -Ddigits.resume");
         }
         options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
@@ -128,7 +100,7 @@ public final class Harness {
         Consumer<String> log = options.log();
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
-        DatasetLoader loader = new DatasetLoader(options.dataDir(), options.localMnist(), log);
+        DatasetLoader loader = new DatasetLoader(options.dataRoot(), options.dataDir(), log);
         checkInputShape(spec, specFile, loader.trainImageShape(spec.dataset()));
 
         DatasetLoader.Loaded data = loader.load(spec.dataset(), spec.model().output().classes());
@@ -164,26 +136,6 @@ public final class Harness {
         }
     }
 
-    /**
-     * Renders the first {@code count} test images of an experiment's dataset, with their labels, to
-     * {@code reports/<experiment>/samples.png}.
-     */
-    public Path samples(String name, int count) {
-        ExperimentSpec spec = catalog().load(name);
-        Reports reports = new Reports(options.reportsDir());
-        reports.checkWritable();
-        DatasetLoader.Loaded data = new DatasetLoader(options.dataDir(), options.localMnist(), options.log())
-                .load(spec.dataset(), spec.model().output().classes());
-        Path png = reports.root().resolve(spec.name()).resolve("samples.png");
-        try {
-            java.nio.file.Files.createDirectories(png.getParent());
-            digits.report.SampleSheet.write(data.split().test(), count, 8, png);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
-        }
-        return png;
-    }
-
     private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {
         var m = spec.model();
         if (m.channels() != 1 || m.height() != shape[1] || m.width() != shape[2]) {
@@ -214,8 +166,8 @@ public final class Harness {
             this.specFile = specFile;
             this.runDir = runDir;
             this.data = data;
-            this.environment = Environment.capture(options.experimentsDir());
-            this.specSha = specHash(spec);
+            this.environment = Environment.capture(options.experimentsDir(), Nd4jSetup.kernelThreads());
+            this.specSha = SpecHash.of(spec);
             this.from = from;
             this.fromDir = fromDir;
             if (from != null) epochs.addAll(from.epochs());
@@ -238,23 +190,14 @@ public final class Harness {
                         Checkpoint.save(runDir, model, spec.name(), specSha, iteration, epochs);
                         write(Status.running, null, null);
                     }
-                    log.accept(epochLine(m));
+                    log.accept(ConsoleLines.epoch(m));
                 });
                 TestMetrics test = trainer.test(net, data.split());
                 saveMisclassified(test);
                 RunReport report = write(Status.completed, null, test);
                 Reports.markLatest(runDir);
                 finished = true;
-                report.acceptance().forEach(c -> log.accept(String.format("test accuracy%s %.4f > %.4f: %s",
-                        spec.heads() > 1 ? " (head " + (c.head() + 1) + ")" : "", c.actual(), c.threshold(),
-                        c.passed() ? "PASS" : "FAIL")));
-                if (test.allHeadsAccuracy() != null) {
-                    log.accept(String.format("test images with every head right: %.4f", test.allHeadsAccuracy()));
-                }
-                report.reference().stream().filter(r -> r.metric().equals("testAccuracy")).forEach(r -> log.accept(
-                        String.format("seed notebook reported%s %.4f; reproduced %.4f (delta %+.4f)",
-                                spec.heads() > 1 ? " (head " + (r.head() + 1) + ")" : "", r.seed(), r.reproduced(),
-                                r.delta())));
+                ConsoleLines.verdict(report).forEach(log);
                 return new Result(report, runDir);
             } catch (DivergedException e) {
                 write(Status.diverged, e.getMessage(), null);
@@ -287,14 +230,13 @@ public final class Harness {
 
         private synchronized RunReport write(Status status, String message, TestMetrics test) {
             Instant now = Instant.now();
-            List<ThresholdCheck> checks = test == null ? null : checks(test);
-            Boolean passed = checks == null ? (status == Status.running ? null : Boolean.FALSE)
-                    : Boolean.valueOf(checks.stream().allMatch(ThresholdCheck::passed));
+            List<ThresholdCheck> checks = Assessment.checks(spec, test);
+            Boolean passed = Assessment.passed(status, checks);
             var split = data.split();
             int b = spec.training().batchSize();
             RunReport report = new RunReport(RunReport.FORMAT, spec.name(), runDir.getFileName().toString(), status,
                     message, passed, started.toString(), status == Status.running ? null : now.toString(),
-                    Duration.between(started, now).toMillis() / 1000.0, checks, deltas(test), test,
+                    Duration.between(started, now).toMillis() / 1000.0, checks, Assessment.deltas(spec, test, epochs), test,
                     List.copyOf(epochs), spec, specFile.getFileName().toString(), specSha,
                     environment, new DataProvenance(data.source(), data.files(), split.train().count(),
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
@@ -314,65 +256,5 @@ public final class Harness {
                 options.log().accept("warning: cannot write " + runDir.resolve(ReportPages.REPORT_HTML) + ": " + e);
             }
         }
-
-        private List<ThresholdCheck> checks(TestMetrics test) {
-            List<ThresholdCheck> out = new ArrayList<>();
-            if (spec.acceptance() == null || spec.acceptance().testAccuracyAbove() == null) return out;
-            double t = spec.acceptance().testAccuracyAbove();
-            for (int h = 0; h < test.accuracy().size(); h++) {
-                double a = test.accuracy().get(h);
-                out.add(new ThresholdCheck("testAccuracy", h, t, a, a > t));
-            }
-            return out;
-        }
-
-        private List<ReferenceDelta> deltas(TestMetrics test) {
-            ReferenceSpec ref = spec.reference();
-            if (ref == null) return List.of();
-            EpochMetrics last = epochs.isEmpty() ? null : epochs.get(epochs.size() - 1);
-            List<ReferenceDelta> out = new ArrayList<>();
-            add(out, "testAccuracy", ref.testAccuracy(), test == null ? null : test.accuracy());
-            add(out, "testLoss", ref.testLoss(), test == null ? null : test.loss());
-            add(out, "devAccuracy", ref.devAccuracy(), last == null ? null : last.devAccuracy());
-            add(out, "trainAccuracy", ref.trainAccuracy(), last == null ? null : last.trainAccuracy());
-            return out;
-        }
-
-        private void add(List<ReferenceDelta> out, String metric, List<Double> seed, List<Double> reproduced) {
-            if (seed == null) return;
-            for (int h = 0; h < seed.size(); h++) {
-                Double r = reproduced == null ? null : reproduced.get(h);
-                out.add(new ReferenceDelta(metric, h, seed.get(h), r, r == null ? null : r - seed.get(h)));
-            }
-        }
-    }
-
-    /** SHA-256 of the spec as run, in canonical JSON: equal specs have equal hashes, whatever file they came from. */
-    public static String specHash(ExperimentSpec spec) {
-        try {
-            return Sha256.of(CANONICAL.writeValueAsBytes(spec));
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static final com.fasterxml.jackson.databind.ObjectMapper CANONICAL =
-            new com.fasterxml.jackson.databind.ObjectMapper()
-                    .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
-                    .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
-
-    static String epochLine(EpochMetrics m) {
-        StringBuilder sb = new StringBuilder(String.format("epoch %d: ", m.epoch()));
-        for (int h = 0; h < m.trainLoss().size(); h++) {
-            if (m.trainLoss().size() > 1) sb.append("[head ").append(h + 1).append("] ");
-            sb.append(String.format("train loss %.6f acc %.6f | dev loss %.6f acc %.6f  ", m.trainLoss().get(h),
-                    m.trainAccuracy().get(h), m.devLoss().get(h), m.devAccuracy().get(h)));
-        }
-        if (m.devAllHeadsAccuracy() != null) {
-            sb.append(String.format("| all heads right: train %.4f dev %.4f  ", m.trainAllHeadsAccuracy(),
-                    m.devAllHeadsAccuracy()));
-        }
-        sb.append(String.format("(%.1f s, %,.0f img/s)", m.trainSeconds(), m.trainImagesPerSecond()));
-        return sb.toString();
     }
 }

@@ -1,4 +1,4 @@
-package digits.report;
+package digits.io;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -9,7 +9,8 @@ import java.nio.file.StandardCopyOption;
 
 /**
  * Writes a file under a temporary name beside it, flushes it to disk, then renames it into place: readers,
- * and a crash at any moment, see the old file or the new one, never part of one.
+ * and a crash at any moment, see the old file or the new one, never part of one. A writer that throws (a
+ * failed check included) leaves the old file as it was and no temporary file behind.
  */
 public final class AtomicFiles {
 
@@ -31,13 +32,21 @@ public final class AtomicFiles {
                 file.getFD().sync(); // the bytes reach the disk before the name does: a crash leaves old or new
             }
             readableByAll(tmp);
-            try {
-                Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
-            }
+            moveIntoPlace(tmp, target);
         } finally {
             Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Renames {@code source} to {@code target}, replacing it in one step where the file system can (a plain
+     * replace where it cannot). The one rename every atomic write here goes through.
+     */
+    public static void moveIntoPlace(Path source, Path target) throws IOException {
+        try {
+            Files.move(source, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } catch (AtomicMoveNotSupportedException e) {
+            Files.move(source, target, StandardCopyOption.REPLACE_EXISTING);
         }
     }
 

@@ -1,0 +1,45 @@
+package digits.report;
+
+import digits.train.EpochMetrics;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The lines a run prints: one per epoch while it trains, and its verdict at the end. */
+public final class ConsoleLines {
+
+    private ConsoleLines() {}
+
+    public static String epoch(EpochMetrics m) {
+        StringBuilder sb = new StringBuilder(String.format("epoch %d: ", m.epoch()));
+        for (int h = 0; h < m.trainLoss().size(); h++) {
+            if (m.trainLoss().size() > 1) sb.append("[head ").append(h + 1).append("] ");
+            sb.append(String.format("train loss %.6f acc %.6f | dev loss %.6f acc %.6f  ", m.trainLoss().get(h),
+                    m.trainAccuracy().get(h), m.devLoss().get(h), m.devAccuracy().get(h)));
+        }
+        if (m.devAllHeadsAccuracy() != null) {
+            sb.append(String.format("| all heads right: train %.4f dev %.4f  ", m.trainAllHeadsAccuracy(),
+                    m.devAllHeadsAccuracy()));
+        }
+        sb.append(String.format("(%.1f s, %,.0f img/s)", m.trainSeconds(), m.trainImagesPerSecond()));
+        return sb.toString();
+    }
+
+    /** Each threshold with PASS or FAIL, every-head accuracy (two heads), and the seed's test accuracy beside ours. */
+    public static List<String> verdict(RunReport report) {
+        boolean heads = report.test() != null && report.test().accuracy().size() > 1;
+        List<String> out = new ArrayList<>();
+        report.acceptance().forEach(c -> out.add(String.format("test accuracy%s %.4f > %.4f: %s", head(heads, c.head()),
+                c.actual(), c.threshold(), c.passed() ? "PASS" : "FAIL")));
+        if (report.test() != null && report.test().allHeadsAccuracy() != null) {
+            out.add(String.format("test images with every head right: %.4f", report.test().allHeadsAccuracy()));
+        }
+        report.reference().stream().filter(r -> r.metric().equals("testAccuracy")).forEach(r -> out.add(String.format(
+                "seed notebook reported%s %.4f; reproduced %.4f (delta %+.4f)", head(heads, r.head()), r.seed(),
+                r.reproduced(), r.delta())));
+        return out;
+    }
+
+    private static String head(boolean heads, int h) {
+        return heads ? " (head " + (h + 1) + ")" : "";
+    }
+}
