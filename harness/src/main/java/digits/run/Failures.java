@@ -22,7 +22,7 @@ public final class Failures {
         }
         if (e instanceof SpecException || e instanceof DataException || e instanceof IdxFormatException
                 || e instanceof DivergedException || e instanceof Checkpoint.CheckpointException
-                || e instanceof UncheckedIOException) {
+                || e instanceof UncheckedIOException || e instanceof digits.predict.PredictException) {
             return firstLine(e.getMessage());
         }
         if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("-D")) {
