@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class PredictTest {
 
     /** MNIST test digits per rendering: the first ones, which the small model was tested on too. */
-    static final int N = 400;
+    static final int N = 1000;
 
     static Path reports;
     static TrainedModel model;
@@ -99,10 +99,11 @@ class PredictTest {
         double small = accuracy("40x30-small-grey-bmp", "bmp", d -> Renderings.draw(d, 28, 28, 40, 30, 0.9, 15, 3,
                 Color.WHITE, new Color(60, 60, 60)));
 
+        // measured on 1,000 (2026-11-30, AMD EPYC, 2 cores): 0.946 as in MNIST, the four drawings 0.937-0.944
         assertThat(large).isGreaterThanOrEqualTo(original - 0.02);
         assertThat(inverted).isGreaterThanOrEqualTo(original - 0.02);
         assertThat(corner).isGreaterThanOrEqualTo(original - 0.02);
-        assertThat(small).isGreaterThanOrEqualTo(original - 0.04);
+        assertThat(small).isGreaterThanOrEqualTo(original - 0.02);
     }
 
     @Test
@@ -115,11 +116,8 @@ class PredictTest {
         for (int k = 0; k < pairs; k++) {
             byte[] a = digit(2 * k), b = digit(2 * k + 1);
             // the data set's own form: a in rows 0-27, b in rows 14-41, pixel-wise maximum
-            byte[] stacked = new byte[42 * 28];
-            for (int p = 0; p < 784; p++) {
-                stacked[p] = a[p];
-                stacked[14 * 28 + p] = (byte) Math.max(stacked[14 * 28 + p] & 0xff, b[p] & 0xff);
-            }
+            byte[] stacked = Arrays.copyOf(a, 42 * 28);
+            for (int p = 0; p < 784; p++) stacked[14 * 28 + p] = (byte) Math.max(stacked[14 * 28 + p] & 0xff, b[p] & 0xff);
             if (bothRight(two.predict(asIs(stacked, 28, 42)), k)) stackedRight++;
             BufferedImage pic = Renderings.draw(a, 28, 28, 110, 190, 2.5, 20, 4, Color.WHITE, Color.BLACK);
             Renderings.paint(pic, b, 28, 28, 2.5, 12, 100, Color.WHITE, Color.BLACK, false);
@@ -132,6 +130,7 @@ class PredictTest {
         double stacked = (double) stackedRight / pairs, drawn = (double) drawnRight / pairs;
         System.out.printf(Locale.ROOT, "predict two digits: stacked as the data set %.4f, drawn apart %.4f%n", stacked,
                 drawn);
+        // measured on 500 pairs (2026-11-30): 0.694 stacked, 0.696 drawn apart
         assertThat(drawn).isGreaterThanOrEqualTo(stacked - 0.03);
     }
 
