@@ -164,7 +164,7 @@ class DrawServerBrowserTest {
     @Test
     void mnistDigitsTracedStrokeByStrokeAreRead() {
         open(server, 1280, 900);
-        int right = 0, n = 10;
+        int right = 0, n = 20;
         StringBuilder seen = new StringBuilder();
         for (int i = 0; i < n; i++) {
             String answer = draw(PointerInput.Kind.MOUSE, traced(i, 0, 1));
@@ -173,7 +173,9 @@ class DrawServerBrowserTest {
             clear();
         }
         System.out.println("serve: traced MNIST digits " + seen);
-        assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(9);
+        // measured (2026-11-30, AMD EPYC, 2 cores): 18 of 20, as the model's 0.946 on MNIST's own digits; the bar
+        // is 2.5 standard deviations of a binomial count below that
+        assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(16);
         assertThat(((Number) js("return window.digitsState.requests")).intValue()).isLessThan(400);
     }
 
@@ -199,7 +201,7 @@ class DrawServerBrowserTest {
         WebElement pad = driver.findElement(By.id("pad"));
         assertThat((double) pad.getRect().getHeight() / pad.getRect().getWidth()).isCloseTo(1.5,
                 org.assertj.core.api.Assertions.within(0.05));
-        int right = 0, n = 5;
+        int right = 0, n = 10;
         StringBuilder seen = new StringBuilder();
         for (int k = 0; k < n; k++) {
             List<Stroke> strokes = new ArrayList<>(traced(2 * k, 0.02, 0.46));
@@ -212,7 +214,8 @@ class DrawServerBrowserTest {
             clear();
         }
         System.out.println("serve: traced MNIST pairs " + seen);
-        assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(4);
+        // measured: 7 of 10 with both digits right, as the model's 0.69 on the data set's form of 500 such pairs
+        assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(5);
     }
 
     private static void assertNoConsoleErrors() {
