@@ -39,4 +39,8 @@ assert log.contains('"error" : "mixed/notes.png: not an image; allowed: an image
 assert log.contains('1 of 2 picture(s) could not be predicted: mixed/notes.png')
 assert log.contains('BUILD FAILURE')
 assert !log.contains('\tat ') : 'a stack trace was printed without -e'
+def predictions = new JsonSlurper().parse(new File(basedir, 'out/predictions.json'))
+assert predictions.run == 'tiny/' + dirs[0].name
+assert predictions.images*.input == ['pictures/one.png', 'pictures/zero.jpg']
+assert predictions.images.every { it.heads[0].top.size() == 3 && it.heads[0].probabilities.size() == 10 }
 return true

@@ -32,16 +32,22 @@ public class PredictMojo extends AbstractDigitsMojo {
     @Parameter(property = "images", required = true)
     private String images;
 
-    /** Print JSON on standard output instead of the table (with {@code mvn -q}: nothing else). */
+    /**
+     * JSON instead of the table: {@code true} prints it on standard output (with {@code mvn -q}: nothing else but
+     * Maven's colour codes), a file name writes it to that file.
+     */
     @Parameter(property = "digits.json", defaultValue = "false")
-    private boolean json;
+    private String json;
 
     @Override
     protected void run() throws MojoFailureException {
         Path base = workingDirectory();
+        String mode = json == null ? "false" : json.strip();
+        boolean table = mode.isEmpty() || mode.equals("false");
+        boolean stdout = mode.equals("true"); // then nothing else goes there: the output is the JSON
         TrainedModel model = TrainedModel.open(reportsDir.toPath(), run, base);
         List<Path> files = ImageFiles.expand(images, base);
-        if (!json) getLog().info("Model " + model.name() + " (" + model.runDir() + "), " + files.size() + " picture(s)");
+        if (!stdout) getLog().info("Model " + model.name() + " (" + model.runDir() + "), " + files.size() + " picture(s)");
         List<Prediction> predictions = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Path file : files) {
@@ -50,16 +56,18 @@ public class PredictMojo extends AbstractDigitsMojo {
             predictions.add(p);
             if (p.ok()) continue;
             failed.add(shown);
-            if (!json) getLog().error(p.error());
+            if (!stdout) getLog().error(p.error());
         }
-        if (json) {
+        if (stdout) {
             System.out.println(PredictionTable.json(model, predictions));
-        } else if (failed.size() < files.size()) {
-            PredictionTable.table(predictions).lines().forEach(getLog()::info);
+        } else if (table) {
+            if (failed.size() < files.size()) PredictionTable.table(predictions).lines().forEach(getLog()::info);
+        } else {
+            getLog().info("Predictions: " + PredictionTable.writeJson(model, predictions, base.resolve(mode)));
         }
         if (!failed.isEmpty()) {
             throw new MojoFailureException(failed.size() + " of " + files.size() + " picture(s) could not be predicted: "
-                    + String.join(", ", failed) + (json ? " (see their \"error\" fields)" : " (see the lines above)"));
+                    + String.join(", ", failed) + (stdout ? " (see their \"error\" fields)" : " (see the lines above)"));
         }
     }
 }

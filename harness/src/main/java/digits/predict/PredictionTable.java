@@ -6,8 +6,13 @@ import com.github.freva.asciitable.AsciiTable;
 import com.github.freva.asciitable.Column;
 import com.github.freva.asciitable.ColumnData;
 import com.github.freva.asciitable.HorizontalAlign;
+import digits.report.AtomicFiles;
 import digits.report.Reports;
+import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -56,6 +61,18 @@ public final class PredictionTable {
                     predictions));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
+        }
+    }
+
+    /** Writes {@link #json} to {@code file} (atomically, creating its folder) and returns the file. */
+    public static Path writeJson(TrainedModel model, List<Prediction> predictions, Path file) {
+        try {
+            Files.createDirectories(file.toAbsolutePath().getParent());
+            AtomicFiles.write(file, json(model, predictions).getBytes(StandardCharsets.UTF_8));
+            return file;
+        } catch (IOException e) {
+            throw new UncheckedIOException("-Ddigits.json=" + file + ": cannot write it (" + e.getMessage()
+                    + "); allowed: true (standard output) or a file in a writable folder", e);
         }
     }
 

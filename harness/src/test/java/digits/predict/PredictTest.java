@@ -126,6 +126,10 @@ class PredictTest {
             Prediction p = two.predict(file, file.getFileName().toString());
             assertThat(p.error()).isNull();
             if (bothRight(p.heads(), k)) drawnRight++;
+            if (k == 0) {
+                assertThat(PredictionTable.table(List.of(p)).lines().filter(l -> l.startsWith("|")).skip(1)
+                        .map(l -> l.split("\\|")[2].strip())).containsExactly("upper", "lower");
+            }
         }
         double stacked = (double) stackedRight / pairs, drawn = (double) drawnRight / pairs;
         System.out.printf(Locale.ROOT, "predict two digits: stacked as the data set %.4f, drawn apart %.4f%n", stacked,
@@ -178,6 +182,8 @@ class PredictTest {
                 .isEqualTo(labels[0]);
         assertThat(json.path("images").get(0).path("heads").get(0).path("probabilities")).hasSize(10);
         assertThat(json.path("images").get(3).path("error").asText()).isEqualTo("missing.png: no such file");
+        Path file = PredictionTable.writeJson(model, out, dir.resolve("out/predictions.json"));
+        assertThat(Reports.JSON.readTree(file.toFile())).isEqualTo(json);
     }
 
     @Test
