@@ -159,7 +159,11 @@ public final class DrawServer implements AutoCloseable {
         byte[] px = form.bytes();
         int[] pixels = new int[px.length];
         for (int i = 0; i < px.length; i++) pixels[i] = px[i] & 0xff;
-        out.put("input", Map.of("width", form.width(), "height", form.height(), "pixels", pixels));
+        Map<String, Object> input = new LinkedHashMap<>();
+        input.put("width", form.width());
+        input.put("height", form.height());
+        input.put("pixels", pixels); // the drawing as the model reads it
+        out.put("input", input);
         send(ex, 200, "application/json", JSON.writeValueAsBytes(out), false);
     }
 

@@ -99,7 +99,8 @@ class PredictTest {
         double small = accuracy("40x30-small-grey-bmp", "bmp", d -> Renderings.draw(d, 28, 28, 40, 30, 0.9, 15, 3,
                 Color.WHITE, new Color(60, 60, 60)));
 
-        // measured on 1,000 (2026-11-30, AMD EPYC, 2 cores): 0.946 as in MNIST, the four drawings 0.937-0.944
+        // measured on 1,000 (2026-11-30, AMD EPYC with AVX-512, 2 cores): 0.946 as in MNIST, the four drawings
+        // 0.937-0.944
         assertThat(large).isGreaterThanOrEqualTo(original - 0.02);
         assertThat(inverted).isGreaterThanOrEqualTo(original - 0.02);
         assertThat(corner).isGreaterThanOrEqualTo(original - 0.02);

@@ -173,8 +173,8 @@ class DrawServerBrowserTest {
             clear();
         }
         System.out.println("serve: traced MNIST digits " + seen);
-        // measured (2026-11-30, AMD EPYC, 2 cores): 18 of 20, as the model's 0.946 on MNIST's own digits; the bar
-        // is 2.5 standard deviations of a binomial count below that
+        // measured (2026-11-30, AMD EPYC with AVX-512, 2 cores): 18 of 20, as the model's 0.946 on MNIST's own
+        // digits; the bar is 2.5 standard deviations of a binomial count below that
         assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(16);
         assertThat(((Number) js("return window.digitsState.requests")).intValue()).isLessThan(400);
     }
