@@ -1,8 +1,8 @@
 package digits.report.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import digits.Chromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +20,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,35 +33,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ReportPagesBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
-    /** The system property (set by surefire from the Maven property) that decides whether a missing browser fails. */
-    static final String MODE = "digits.browserTests";
-    static final String REQUIRED = "required";
-
     @TempDir
     static Path reports;
     private static ChromeDriver driver;
 
     @BeforeAll
     static void start() throws IOException {
-        Path chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-        Path chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        String missing = "no chromium and chromedriver (apt-get install chromium chromium-driver)";
-        if (REQUIRED.equals(System.getProperty(MODE))) {
-            assertThat(chromium != null && chromedriver != null).as("-D" + MODE + "=" + REQUIRED + ": " + missing)
-                    .isTrue();
-        }
-        assumeTrue(chromium != null && chromedriver != null, "browser tests skipped: " + missing + "; -D" + MODE
-                + "=" + REQUIRED + " makes this a failure");
+        driver = Chromium.startOrSkip();
         Fixtures.reportsFolder(reports);
         ReportPages.regenerate(reports, s -> { });
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1280,900", "--hide-scrollbars");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .build(), options);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -231,12 +208,5 @@ class ReportPagesBrowserTest {
 
     private static Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    private static Path firstExisting(String... paths) {
-        for (String p : paths) {
-            if (Files.isExecutable(Path.of(p))) return Path.of(p);
-        }
-        return null;
     }
 }
