@@ -176,22 +176,29 @@ public final class ExperimentRunner {
         Result execute() {
             Consumer<String> log = options.log();
             write(Status.running, null, null);
+            DigitsNetwork net = null;
             try {
-                DigitsNetwork net = NetworkFactory.build(spec);
+                net = NetworkFactory.build(spec);
                 if (from != null) from.restoreInto(net, fromDir);
                 log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
                         spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
                         spec.training().batchSize(), environment.backend(), environment.blas()));
                 Trainer trainer = new Trainer(spec, new Progress(options.interactive(), log, options.progressInterval()));
-                trainer.train(net, data.split(), from, (m, model, iteration) -> {
+                int[] iteration = {from == null ? 0 : from.iteration()};
+                trainer.train(net, data.split(), from, (m, model, it) -> {
                     synchronized (this) {
                         if (stopped) return;
                         epochs.add(m);
-                        Checkpoint.save(runDir, model, spec.name(), specSha, iteration, epochs);
+                        iteration[0] = it;
+                        Checkpoint.save(runDir, model, spec.name(), specSha, it, epochs);
                         write(Status.running, null, null);
                     }
                     log.accept(ConsoleLines.epoch(m));
                 });
+                if (!java.nio.file.Files.isRegularFile(runDir.resolve(Checkpoint.MODEL))) {
+                    // resumed after its last epoch: no epoch ran here, but this run folder still gets its model
+                    Checkpoint.save(runDir, net, spec.name(), specSha, iteration[0], epochs);
+                }
                 TestMetrics test = trainer.test(net, data.split());
                 saveMisclassified(test);
                 RunReport report = write(Status.completed, null, test);
@@ -208,6 +215,8 @@ public final class ExperimentRunner {
                 write(Status.failed, String.valueOf(e.getMessage()), null);
                 finished = true;
                 throw e;
+            } finally {
+                if (net != null) net.close(); // its native memory and oneDNN primitives, now, not at some later GC
             }
         }
 

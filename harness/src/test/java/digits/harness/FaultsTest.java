@@ -107,6 +107,22 @@ class FaultsTest {
     }
 
     @Test
+    void aRunStoppedAfterItsLastEpochResumesIntoAFolderWithItsModel() throws IOException {
+        // killed while testing, after the last epoch's checkpoint: nothing is left to train, the model must still
+        // reach the new run folder (digits:predict reads it there)
+        Path experiments = experiments("long", LONG.replace("epochs: 40", "epochs: 2"));
+        Path reports = dir.resolve("reports");
+        ExperimentRunner.Result first = harness(experiments, reports, new ArrayList<>()).run("long");
+        Path json = first.runDir().resolve(Reports.REPORT_JSON);
+        Files.writeString(json, Files.readString(json).replace("\"status\" : \"completed\"", "\"status\" : \"interrupted\""));
+        ExperimentRunner.Result resumed = harness(experiments, reports, new ArrayList<>()).resume("long", null);
+        assertThat(resumed.report().status()).isEqualTo(RunReport.Status.completed);
+        assertThat(resumed.runDir().resolve(Checkpoint.MODEL)).isNotEmptyFile();
+        assertThat(Checkpoint.read(resumed.runDir()).epoch()).isEqualTo(2);
+        assertThat(resumed.report().test().accuracyExact()).isEqualTo(first.report().test().accuracyExact());
+    }
+
+    @Test
     void aCheckpointWhoseModelDoesNotMatchIsRefused() throws IOException {
         Path experiments = experiments("long", LONG.replace("epochs: 40", "epochs: 1"));
         Path reports = dir.resolve("reports");
