@@ -31,6 +31,33 @@ public class DigitsNetwork extends MultiLayerNetwork {
         super(conf);
     }
 
+    /** PyTorch's generator when the spec draws from it (init, then dropout masks), else null. */
+    private TorchGenerator torchGenerator;
+
+    public TorchGenerator torchGenerator() {
+        return torchGenerator;
+    }
+
+    /**
+     * Swaps DL4J's dropout layers for {@link TorchDropoutLayer}s drawing from {@code generator} (the configuration,
+     * and so model.zip, stays DL4J's); returns how many.
+     */
+    int useTorchDropout(TorchGenerator generator) {
+        torchGenerator = generator;
+        int swapped = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof org.deeplearning4j.nn.layers.DropoutLayer old)
+                    || old instanceof TorchDropoutLayer) continue;
+            var conf = (org.deeplearning4j.nn.conf.layers.DropoutLayer) old.conf().getLayer();
+            // DL4J's Dropout holds the keep probability, 1.0 - p: the very double torch compares with
+            double keep = conf.getIDropout() == null ? 1
+                    : ((org.deeplearning4j.nn.conf.dropout.Dropout) conf.getIDropout()).getP();
+            replace(i, new TorchDropoutLayer(old.conf(), getLayerWiseConfigurations().getDataType(), generator, keep));
+            swapped++;
+        }
+        return swapped;
+    }
+
     /** Swaps DL4J's max-pooling layers for {@link JavaMaxPooling} where it covers them; returns how many. */
     int useJavaMaxPooling() {
         int swapped = 0;

@@ -72,7 +72,14 @@ public final class NetworkFactory {
 
         DigitsNetwork net = new DigitsNetwork(list.build());
         net.init();
-        if (torchInit) torchBiases(net, t.seed());
+        if (TrainingSpec.GENERATOR_TORCH.equals(t.generator())) {
+            // torch.manual_seed(seed), then the model's construction draws, then every dropout mask: one stream
+            TorchGenerator generator = new TorchGenerator(t.seed());
+            if (torchInit) TorchInit.apply(net, generator);
+            net.useTorchDropout(generator);
+        } else if (torchInit) {
+            torchBiases(net, t.seed());
+        }
         if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
         // The harness's own layers work on host memory through OpenBLAS: CPU backend only. The properties keep
         // DL4J's layers (with libnd4j's oneDNN ops), for comparison (BENCHMARKS.md) and the equivalence tests.
@@ -116,7 +123,10 @@ public final class NetworkFactory {
         return new SgdMomentum(o.learningRate(), o.momentum());
     }
 
-    /** Biases uniform in +-1/sqrt(fan_in), as nn.Linear and nn.Conv2d initialise them (DL4J uses a constant). */
+    /**
+     * {@code generator: nd4j}: biases uniform in +-1/sqrt(fan_in), as nn.Linear and nn.Conv2d initialise them (DL4J
+     * uses a constant), drawn from ND4J's generator like the weights.
+     */
     private static void torchBiases(MultiLayerNetwork net, long seed) {
         Nd4j.getRandom().setSeed(seed + 1);
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {

@@ -14,10 +14,12 @@ import digits.report.RunReport.Status;
 import digits.report.RunReport.ThresholdCheck;
 import digits.report.TestMetrics;
 import digits.report.html.ReportPages;
+import digits.spec.AcceptanceSpec;
 import digits.spec.ExperimentSpec;
 import digits.spec.ReferenceSpec;
 import digits.spec.SpecCatalog;
 import digits.spec.SpecException;
+import digits.spec.TrainingSpec;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
 import digits.train.Progress;
@@ -118,6 +120,10 @@ public final class Harness {
             throw new Checkpoint.CheckpointException("cannot resume " + fromDir + ": " + specFile.getFileName()
                     + " changed since that run (spec SHA-256 " + specHash(spec) + ", the run's " + from.specSha256()
                     + "); restore the spec or start a new run without -Ddigits.resume");
+        }
+        if (TrainingSpec.GENERATOR_TORCH.equals(spec.training().generator()) && from.torchGenerator() == null) {
+            throw new Checkpoint.CheckpointException(fromDir.resolve(Checkpoint.FILE) + " holds no state of PyTorch's "
+                    + "generator, which the spec draws its dropout masks from; start the run afresh");
         }
         options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
                 + spec.training().epochs());
@@ -245,9 +251,7 @@ public final class Harness {
                 RunReport report = write(Status.completed, null, test);
                 Reports.markLatest(runDir);
                 finished = true;
-                report.acceptance().forEach(c -> log.accept(String.format("test accuracy%s %.4f > %.4f: %s",
-                        spec.heads() > 1 ? " (head " + (c.head() + 1) + ")" : "", c.actual(), c.threshold(),
-                        c.passed() ? "PASS" : "FAIL")));
+                report.acceptance().forEach(c -> log.accept(checkLine(c, spec.heads())));
                 if (test.allHeadsAccuracy() != null) {
                     log.accept(String.format("test images with every head right: %.4f", test.allHeadsAccuracy()));
                 }
@@ -317,11 +321,21 @@ public final class Harness {
 
         private List<ThresholdCheck> checks(TestMetrics test) {
             List<ThresholdCheck> out = new ArrayList<>();
-            if (spec.acceptance() == null || spec.acceptance().testAccuracyAbove() == null) return out;
-            double t = spec.acceptance().testAccuracyAbove();
-            for (int h = 0; h < test.accuracy().size(); h++) {
-                double a = test.accuracy().get(h);
-                out.add(new ThresholdCheck("testAccuracy", h, t, a, a > t));
+            AcceptanceSpec acceptance = spec.acceptance();
+            if (acceptance == null) return out;
+            if (acceptance.testAccuracyAbove() != null) {
+                double t = acceptance.testAccuracyAbove();
+                for (int h = 0; h < test.accuracy().size(); h++) {
+                    double a = test.accuracy().get(h);
+                    out.add(new ThresholdCheck(ThresholdCheck.TEST_ACCURACY, h, t, a, a > t));
+                }
+            }
+            if (acceptance.seedTolerance() != null) { // the validator made sure reference.testAccuracy is there
+                double tolerance = acceptance.seedTolerance();
+                for (int h = 0; h < test.accuracy().size(); h++) {
+                    double off = Math.abs(test.accuracy().get(h) - spec.reference().testAccuracy().get(h));
+                    out.add(new ThresholdCheck(ThresholdCheck.SEED_DELTA, h, tolerance, off, off <= tolerance));
+                }
             }
             return out;
         }
@@ -335,14 +349,27 @@ public final class Harness {
             add(out, "testLoss", ref.testLoss(), test == null ? null : test.loss());
             add(out, "devAccuracy", ref.devAccuracy(), last == null ? null : last.devAccuracy());
             add(out, "trainAccuracy", ref.trainAccuracy(), last == null ? null : last.trainAccuracy());
+            if (ref.epochs() == null) return out;
+            for (ReferenceSpec.Epoch e : ref.epochs()) { // epoch by epoch, what the notebook printed
+                EpochMetrics m = epochs.stream().filter(x -> x.epoch() == e.epoch()).findFirst().orElse(null);
+                add(out, "trainLoss", e.epoch(), e.trainLoss(), m == null ? null : m.trainLoss());
+                add(out, "trainAccuracy", e.epoch(), e.trainAccuracy(), m == null ? null : m.trainAccuracy());
+                add(out, "devLoss", e.epoch(), e.devLoss(), m == null ? null : m.devLoss());
+                add(out, "devAccuracy", e.epoch(), e.devAccuracy(), m == null ? null : m.devAccuracy());
+            }
             return out;
         }
 
         private void add(List<ReferenceDelta> out, String metric, List<Double> seed, List<Double> reproduced) {
+            add(out, metric, null, seed, reproduced);
+        }
+
+        private void add(List<ReferenceDelta> out, String metric, Integer epoch, List<Double> seed,
+                         List<Double> reproduced) {
             if (seed == null) return;
             for (int h = 0; h < seed.size(); h++) {
                 Double r = reproduced == null ? null : reproduced.get(h);
-                out.add(new ReferenceDelta(metric, h, seed.get(h), r, r == null ? null : r - seed.get(h)));
+                out.add(new ReferenceDelta(metric, h, epoch, seed.get(h), r, r == null ? null : r - seed.get(h)));
             }
         }
     }
@@ -360,6 +387,17 @@ public final class Harness {
             new com.fasterxml.jackson.databind.ObjectMapper()
                     .enable(com.fasterxml.jackson.databind.SerializationFeature.ORDER_MAP_ENTRIES_BY_KEYS)
                     .enable(com.fasterxml.jackson.databind.MapperFeature.SORT_PROPERTIES_ALPHABETICALLY);
+
+    /** "test accuracy 0.9201 > 0.8500: PASS", or for the tolerance "... within 0.0030 of the notebook's ...". */
+    static String checkLine(ThresholdCheck c, int heads) {
+        String head = heads > 1 ? " (head " + (c.head() + 1) + ")" : "";
+        String verdict = c.passed() ? "PASS" : "FAIL";
+        if (ThresholdCheck.SEED_DELTA.equals(c.metric())) {
+            return String.format("test accuracy%s within %.4f of the notebook's: off by %.4f: %s", head, c.threshold(),
+                    c.actual(), verdict);
+        }
+        return String.format("test accuracy%s %.4f > %.4f: %s", head, c.actual(), c.threshold(), verdict);
+    }
 
     static String epochLine(EpochMetrics m) {
         StringBuilder sb = new StringBuilder(String.format("epoch %d: ", m.epoch()));

@@ -13,6 +13,7 @@ final class SpecValidator {
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final Set<String> INITS = Set.of("pytorch", "xavier", "he");
+    static final Set<String> GENERATORS = Set.of(TrainingSpec.GENERATOR_TORCH, TrainingSpec.GENERATOR_ND4J);
 
     private final Path file;
     private final SpecLoader.Lines lines;
@@ -69,6 +70,34 @@ final class SpecValidator {
             checkPerHead(spec.reference().devAccuracy(), "reference.devAccuracy", spec.heads(), 1);
             checkPerHead(spec.reference().trainAccuracy(), "reference.trainAccuracy", spec.heads(), 1);
             checkPerHead(spec.reference().testLoss(), "reference.testLoss", spec.heads(), 1e6);
+            checkEpochs(spec.reference().epochs(), spec.heads(), spec.training().epochs());
+        }
+        if (spec.acceptance() != null && spec.acceptance().seedTolerance() != null) {
+            range(spec.acceptance().seedTolerance(), "acceptance.seedTolerance", 0, false, 1, true);
+            if (spec.reference() == null || spec.reference().testAccuracy() == null) {
+                throw fail("acceptance.seedTolerance", "needs the notebook's figure to compare with; allowed: only "
+                        + "with reference.testAccuracy");
+            }
+        }
+    }
+
+    /** The notebook's epochs: numbered 1, 2, ... in order (no more than the spec trains), one value per head. */
+    private void checkEpochs(List<ReferenceSpec.Epoch> epochs, int heads, int trained) {
+        if (epochs == null) return;
+        for (int i = 0; i < epochs.size(); i++) {
+            String at = "reference.epochs[" + i + "]";
+            ReferenceSpec.Epoch e = required(epochs.get(i), at, "{epoch, trainLoss, trainAccuracy, devLoss, devAccuracy}");
+            int n = required(e.epoch(), at + ".epoch", "the epoch's number, from 1");
+            if (n < 1 || n > trained) {
+                throw fail(at + ".epoch", n + " is not an epoch the spec trains; allowed: 1.." + trained);
+            }
+            if (n != i + 1) {
+                throw fail(at + ".epoch", n + " is out of order; allowed: " + (i + 1) + " (from 1, one by one)");
+            }
+            checkPerHead(e.trainLoss(), at + ".trainLoss", heads, 1e6);
+            checkPerHead(e.trainAccuracy(), at + ".trainAccuracy", heads, 1);
+            checkPerHead(e.devLoss(), at + ".devLoss", heads, 1e6);
+            checkPerHead(e.devAccuracy(), at + ".devAccuracy", heads, 1);
         }
     }
 
@@ -197,6 +226,10 @@ final class SpecValidator {
         if (!INITS.contains(t.weightInit())) {
             throw fail("training.weightInit", "unknown initialisation '" + t.weightInit() + "'; allowed: "
                     + String.join(", ", INITS.stream().sorted().toList()));
+        }
+        if (!GENERATORS.contains(t.generator())) {
+            throw fail("training.generator", "unknown generator '" + t.generator() + "'; allowed: torch (PyTorch's, "
+                    + "as torch.manual_seed seeds it), nd4j");
         }
     }
 }
