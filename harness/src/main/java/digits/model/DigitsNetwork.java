@@ -52,7 +52,10 @@ public class DigitsNetwork extends MultiLayerNetwork {
             // DL4J's Dropout holds the keep probability, 1.0 - p: the very double torch compares with
             double keep = conf.getIDropout() == null ? 1
                     : ((org.deeplearning4j.nn.conf.dropout.Dropout) conf.getIDropout()).getP();
-            replace(i, new TorchDropoutLayer(old.conf(), getLayerWiseConfigurations().getDataType(), generator, keep));
+            TorchDropoutLayer fresh = new TorchDropoutLayer(old.conf(), getLayerWiseConfigurations().getDataType(),
+                    generator, keep);
+            fresh.setParamTable(old.paramTable()); // empty, but DL4J walks every layer's table
+            replace(i, fresh);
             swapped++;
         }
         return swapped;
