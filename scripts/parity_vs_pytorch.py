@@ -16,7 +16,9 @@ extensions) and the BLAS torch loads, since both change the last digits of every
 
 Both sides start from the same weights (the spec's `generator: torch`) and, on a torch build without MKL,
 draw the same dropout masks; what remains are float sums in another order (BLAS, convolution, softmax),
-and SGD's update rounded differently.
+and SGD's update rounded differently. The recipe divides pixels by 255; where the spec says otherwise
+(`dataset.pixelDivisor: 256`, what the notebook's mnist.pkl.gz holds) the script runs the recipe with that
+one number replaced, so both sides see the same inputs.
 
 --harness-report FILE and --recipe-log FILE reuse earlier output instead of running that side again.
 """
@@ -39,13 +41,27 @@ TARGET_TEST = {"mlp": 0.002, "cnn": 0.003}
 
 # ---------------------------------------------------------------- the PyTorch side (runs under a Python with torch)
 
+def load_recipe(path, divisor):
+    """The recipe as a module; with a pixel divisor other than its 255, that number (and only it) replaced."""
+    import types
+    with open(path) as f:
+        source = f.read()
+    if divisor != 255:
+        marked = "astype(np.float32) / 255)"
+        if source.count(marked) != 2:
+            sys.exit("%s: expected its two '%s' (train and test pixels) to apply dataset.pixelDivisor %d"
+                     % (path, marked, divisor))
+        source = source.replace(marked, "astype(np.float32) / %d)" % divisor)
+    recipe = types.ModuleType("recipe")
+    recipe.__file__ = path
+    exec(compile(source, path, "exec"), recipe.__dict__)
+    return recipe
+
+
 def torch_worker(args):
     """Runs the recipe's own main() in this process, then says which BLAS and kernel torch used."""
-    import importlib.util
     import torch
-    spec = importlib.util.spec_from_file_location("recipe", args.recipe)
-    recipe = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(recipe)
+    recipe = load_recipe(args.recipe, args.pixel_divisor)
     sys.argv = [args.recipe, "--data", args.data, "--experiment", args.torch_worker, "--epochs", str(args.epochs),
                 "--threads", str(args.threads)]
     recipe.main()
@@ -60,11 +76,12 @@ def recipe_run(args):
         with open(args.recipe_log) as f:
             lines = f.read().splitlines()
     else:
-        print("PyTorch recipe: %s, %d epochs, %d threads ..." % (args.experiment, args.epochs, args.threads),
+        print("PyTorch recipe: %s, %d epochs, %d threads, pixels / %d ..." % (args.experiment, args.epochs,
+                                                                                  args.threads, args.pixel_divisor),
               flush=True)
         out = subprocess.run([args.python, os.path.abspath(__file__), args.experiment, "--torch-worker",
                               args.experiment, "--epochs", str(args.epochs), "--threads", str(args.threads),
-                              "--data", args.data, "--recipe", args.recipe],
+                              "--data", args.data, "--recipe", args.recipe, "--pixel-divisor", str(args.pixel_divisor)],
                              check=True, capture_output=True, text=True).stdout
         lines = out.splitlines()
         if args.keep:
@@ -142,6 +159,7 @@ def compare(args, report, recipe_epochs, recipe_test, about):
     print("Harness: %s backend, nd4j-native%s, %s BLAS, %s ND4J threads, %s layer threads, git %s" % (
         env.get("backend"), env.get("nativeVariant") or "", env.get("blas"), env.get("ompThreads"),
         env.get("layerThreads"), env.get("gitCommit")))
+    print("Both sides: pixels / %d (dataset.pixelDivisor)" % args.pixel_divisor)
     if about.get("mkl"):
         print("NOTE: this torch has MKL: on an Intel CPU its dropout masks come from MKL's generator, not the "
               "harness's; the CNNs' figures then differ by more than float rounding.")
@@ -206,13 +224,16 @@ def main():
     ap.add_argument("--keep", help="keep both sides' raw output as PREFIX.report.json and PREFIX.recipe.jsonl")
     ap.add_argument("--json", help="also write the comparison to this file")
     ap.add_argument("--torch-worker", help=argparse.SUPPRESS)
+    ap.add_argument("--pixel-divisor", type=int, default=255, help=argparse.SUPPRESS)
     args = parse_recipe_arguments(ap)
     if args.torch_worker:
         torch_worker(args)
         return
     check_recipe_arguments(args)
-    recipe_epochs, recipe_test, about = recipe_run(args)
     report = harness_run(args)
+    # the recipe sees the pixels as the spec has them (the notebook's MNIST holds k/256; the recipe divides by 255)
+    args.pixel_divisor = report["spec"]["dataset"].get("pixelDivisor", 255)
+    recipe_epochs, recipe_test, about = recipe_run(args)
     if len(report.get("epochs") or []) != len(recipe_epochs):
         sys.exit("the harness ran %d epochs and the recipe %d" % (len(report.get("epochs") or []), len(recipe_epochs)))
     result = compare(args, report, recipe_epochs, recipe_test, about)

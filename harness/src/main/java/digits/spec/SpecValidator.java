@@ -145,6 +145,7 @@ final class SpecValidator {
         range(d.shuffleSeed(), "dataset.shuffleSeed", 0, true, 4294967295.0, true);
         if (d.trainLimit() != null) range(d.trainLimit(), "dataset.trainLimit", 10, true, Integer.MAX_VALUE, true);
         if (d.testLimit() != null) range(d.testLimit(), "dataset.testLimit", 1, true, Integer.MAX_VALUE, true);
+        range(d.pixelDivisor(), "dataset.pixelDivisor", 1, true, 65536, true);
     }
 
     private void checkModel(ModelSpec m) {

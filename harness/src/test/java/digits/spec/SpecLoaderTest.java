@@ -70,6 +70,10 @@ class SpecLoaderTest {
         assertThat(twoDigit.get(0).trainLoss()).containsExactly(1.026755, 1.085454);
         assertThat(cnn.reference().epochs().get(9).trainAccuracy()).containsExactly(cnn.reference().trainAccuracy().get(0));
         assertThat(catalog.load("multi-digit-mlp").reference()).isNull(); // the notebook prints nothing for it
+        // the notebook's MNIST holds k/256; the two-digit images are the recipe's, over 255
+        assertThat(base.dataset().pixelDivisor()).isEqualTo(256);
+        assertThat(cnn.dataset().pixelDivisor()).isEqualTo(256);
+        assertThat(catalog.load("multi-digit-cnn").dataset().pixelDivisor()).isEqualTo(255);
     }
 
     @Test
@@ -112,6 +116,7 @@ class SpecLoaderTest {
             nesterov without m   | 'momentum: 0.9'              | 'momentum: 0'                   | 15 | training.optimizer.nesterov: Nesterov momentum needs momentum > 0
             unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx, multi-digit-mnist
             threshold above one  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 1.5'        | 19 | acceptance.testAccuracyAbove: 1.5 is out of range; allowed: [0, 1)
+            pixel divisor zero   | 'name: mnist'                | 'name: mnist\\n  pixelDivisor: 0' | 5 | dataset.pixelDivisor: 0 is out of range; allowed: [1, 65536]
             unknown generator    | 'epochs: 2'                  | 'epochs: 2\\n  generator: mt'   | 18 | training.generator: unknown generator 'mt'; allowed: torch
             tolerance, no seed   | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\n  seedTolerance: 0.01' | 20 | acceptance.seedTolerance: needs the notebook's figure to compare with; allowed: only with reference.testAccuracy
             tolerance zero       | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\n  seedTolerance: 0\\nreference: {testAccuracy: 0.9}' | 20 | acceptance.seedTolerance: 0.0 is out of range; allowed: (0, 1]

@@ -121,11 +121,16 @@ class ReportPagesBrowserTest {
         return ((Number) js(INK, c)).intValue();
     }
 
-    /** Non-transparent pixels of a canvas. */
+    /** Non-transparent pixels of a canvas (read through a copy: repeated reads of the page's own canvas warn). */
     private static final String INK = """
             const c = arguments[0];
             if (!c.width || !c.height) return 0;
-            const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
+            const copy = document.createElement('canvas');
+            copy.width = c.width;
+            copy.height = c.height;
+            const ctx = copy.getContext('2d', {willReadFrequently: true});
+            ctx.drawImage(c, 0, 0);
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
             let n = 0;
             for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
             return n;""";
