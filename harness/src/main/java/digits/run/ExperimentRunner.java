@@ -17,6 +17,7 @@ import digits.report.html.ReportPages;
 import digits.spec.ExperimentSpec;
 import digits.spec.SpecException;
 import digits.spec.SpecHash;
+import digits.spec.TrainingSpec;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
 import digits.train.EpochMetrics;
@@ -90,6 +91,10 @@ public final class ExperimentRunner {
             throw new Checkpoint.CheckpointException("cannot resume " + fromDir + ": " + specFile.getFileName()
                     + " changed since that run (spec SHA-256 " + hash + ", the run's " + from.specSha256()
                     + "); restore the spec or start a new run without -Ddigits.resume");
+        }
+        if (TrainingSpec.GENERATOR_TORCH.equals(spec.training().generator()) && from.torchGenerator() == null) {
+            throw new Checkpoint.CheckpointException(fromDir.resolve(Checkpoint.FILE) + " holds no state of PyTorch's "
+                    + "generator, which the spec draws its dropout masks from; start the run afresh");
         }
         options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
                 + spec.training().epochs());

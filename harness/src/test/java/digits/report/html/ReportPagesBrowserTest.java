@@ -70,6 +70,58 @@ class ReportPagesBrowserTest {
     }
 
     @Test
+    void runPageDrawsTheNotebooksCurvesDottedBesideTheRunsAndTabulatesTheDeltas() throws IOException {
+        open("cnn/20261129-110000/report.html");
+        assertChartsDrawn(3);
+        assertThat(legend("loss")).contains("train", "dev", "notebook train", "notebook dev");
+        assertThat(legend("accuracy")).contains("train", "dev", "test", "notebook train", "notebook dev");
+        // the notebook's lines are really drawn: hiding them (a click on their legend entry) takes ink away
+        int all = ink("loss");
+        for (WebElement entry : driver.findElements(By.cssSelector("#chart-loss .u-legend tr.u-series th"))) {
+            if (entry.getText().startsWith("notebook")) entry.click();
+        }
+        assertThat(ink("loss")).as("inked pixels without the notebook's curves").isLessThan(all - 200);
+
+        List<WebElement> rows = driver.findElements(By.cssSelector("#epoch-deltas tbody tr"));
+        assertThat(rows).hasSize(10);
+        // epoch 1 of the fixture: train loss 1.0 (notebook 1.01), train accuracy 0.84 (notebook 0.835)
+        List<String> first = rows.get(0).findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(first.subList(0, 8)).containsExactly("1", "", "1.0100", "1.0000", "-0.0100", "0.8350", "0.8400",
+                "+0.0050");
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(4).getAttribute("class")).contains("good-text");
+        screenshots("run-notebook-curves");
+
+        open("multi-digit-cnn/20261129-100000/report.html");
+        assertThat(legend("loss")).contains("notebook train (head 1)", "notebook dev (head 2)");
+        rows = driver.findElements(By.cssSelector("#epoch-deltas tbody tr"));
+        assertThat(rows).hasSize(10); // five epochs, two heads
+        assertThat(rows.get(1).getText()).startsWith("1 head 2");
+    }
+
+    private static String legend(String chart) {
+        return driver.findElement(By.cssSelector("#chart-" + chart + " .u-legend")).getText();
+    }
+
+    private static int ink(String chart) {
+        WebElement c = driver.findElement(By.cssSelector("#chart-" + chart + " canvas"));
+        return ((Number) js(INK, c)).intValue();
+    }
+
+    /** Non-transparent pixels of a canvas (read through a copy: repeated reads of the page's own canvas warn). */
+    private static final String INK = """
+            const c = arguments[0];
+            if (!c.width || !c.height) return 0;
+            const copy = document.createElement('canvas');
+            copy.width = c.width;
+            copy.height = c.height;
+            const ctx = copy.getContext('2d', {willReadFrequently: true});
+            ctx.drawImage(c, 0, 0);
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+            return n;""";
+
+    @Test
     void studyPageDrawsTheBarChartAndLinksEveryRun() throws IOException {
         open("mlp-study/20261129-130000/study.html");
         assertChartsDrawn(1);
@@ -167,13 +219,7 @@ class ReportPagesBrowserTest {
         List<WebElement> canvases = driver.findElements(By.cssSelector(".chart canvas"));
         assertThat(canvases).hasSize(charts);
         for (WebElement c : canvases) {
-            Object inked = js("""
-                    const c = arguments[0];
-                    if (!c.width || !c.height) return 0;
-                    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                    let n = 0;
-                    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-                    return n;""", c);
+            Object inked = js(INK, c);
             assertThat(((Number) inked).intValue()).as("drawn pixels").isGreaterThan(100);
         }
     }
