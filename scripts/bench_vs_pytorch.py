@@ -4,7 +4,7 @@
 Run from the repository root after `mvn -B install -DskipTests`:
 
     python3 scripts/bench_vs_pytorch.py --repeats 3 --batches 1000 mlp-baseline mlp-128-leakyrelu multi-digit-mlp
-    python3 scripts/bench_vs_pytorch.py --repeats 3 --batches 400 --warmup-seconds 60 cnn multi-digit-cnn
+    python3 scripts/bench_vs_pytorch.py --repeats 3 --batches 400 --warmup-seconds 20 cnn multi-digit-cnn
 
 The anchor is PyTorch as fast as it runs here, never a handicapped one:
 - Debian's python3-torch links the system libblas.so.3. Unless an optimised BLAS is installed that is the netlib

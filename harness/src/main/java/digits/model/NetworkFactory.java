@@ -82,7 +82,7 @@ public final class NetworkFactory {
         }
         // where DL4J's own layers run (-Ddigits.directStep=false, or a network DirectStep does not cover), their
         // convolutions and pooling go through libnd4j's native ops
-        if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
+        NativeConvHelpers.install(net);
         return net;
     }
 
