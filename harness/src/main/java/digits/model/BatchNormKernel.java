@@ -69,9 +69,8 @@ final class BatchNormKernel implements Kernel {
     public Stage stage(int n, Layout in, stream stream) {
         long perExample = in.size();
         if (perExample % channels != 0 || in.dims().length != 2 && in.dims().length != 4) return null;
-        if (in.dims().length == 2 && perExample != channels) return null;
-        // a flat [n, C] batch is described as [n, C, 1, 1]: the same floats
-        memory.desc data = in.dims().length == 2 ? OneDnn.rowMajor(n, channels, 1, 1) : in.desc();
+        // a flat batch is described as [n, C, rest, 1] (the network's input, an image in a row: the same floats)
+        memory.desc data = in.dims().length == 2 ? OneDnn.rowMajor(n, channels, perExample / channels, 1) : in.desc();
         return new BatchNormStage(n, perExample / channels, data, in, stream);
     }
 
@@ -126,6 +125,7 @@ final class BatchNormKernel implements Kernel {
                     .put(DNNL_ARG_VARIANCE, runningVariance);
             backwardArgs = new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_MEAN, batchMean)
                     .put(DNNL_ARG_VARIANCE, batchVariance).put(DNNL_ARG_DIFF_DST, diffDst).put(DNNL_ARG_SCALE, scale)
+                    .put(DNNL_ARG_SHIFT, shift) // oneDNN 2.5 asks for it with use_shift, though the maths does not
                     .put(DNNL_ARG_DIFF_SRC, diffSrc).put(DNNL_ARG_DIFF_SCALE, diffScale)
                     .put(DNNL_ARG_DIFF_SHIFT, diffShift);
             int c = Math.toIntExact(channels);

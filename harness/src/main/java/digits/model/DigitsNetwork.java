@@ -142,6 +142,19 @@ public class DigitsNetwork extends MultiLayerNetwork {
     }
 
     /**
+     * The optimizer's learning rate at step {@code iteration} of epoch {@code epoch} (both from 0), schedule included;
+     * null for a network without parameters.
+     */
+    public Double learningRate(int iteration, int epoch) {
+        for (org.deeplearning4j.nn.api.Layer l : layers) {
+            if (l.numParams() == 0) continue;
+            var u = l.conf().getLayer().getUpdaterByParam(l.paramTable().keySet().iterator().next());
+            if (u != null && u.hasLearningRate()) return u.getLearningRate(Math.max(0, iteration), epoch);
+        }
+        return null;
+    }
+
+    /**
      * One training step on {@code features}: {@code iteration} counts the steps taken before it over the whole run and
      * {@code epoch} the epochs before it (both from 0), which a schedule and Adam's bias correction read.
      */

@@ -301,7 +301,7 @@ final class SpecValidator {
             throw fail(OPT + "nesterov", "Nesterov momentum needs momentum > 0 (as in torch.optim.SGD)");
         }
         if (o.betas() != null) {
-            if (o.betas().size() != 2 || o.betas().contains(null)) {
+            if (o.betas().size() != 2 || o.betas().stream().anyMatch(java.util.Objects::isNull)) {
                 throw fail(OPT + "betas", o.betas() + " is not a pair; allowed: [beta1, beta2], e.g. [0.9, 0.999]");
             }
             range(o.betas().get(0), OPT + "betas[0]", 0, true, 1, false);

@@ -67,7 +67,8 @@ class HarnessTest {
                 e.epoch(), e.trainLoss(), e.trainAccuracy(), e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
                 e.devAllHeadsAccuracy(), a.report().epochs().get(e.epoch() - 1).trainSeconds(),
                 a.report().epochs().get(e.epoch() - 1).devSeconds(),
-                a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond())).toList());
+                a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond(), e.learningRate(), e.learningRateEnd()))
+                .toList());
         assertThat(a.report().test().accuracy()).isEqualTo(b.report().test().accuracy());
         assertThat(a.report().test().loss()).isEqualTo(b.report().test().loss());
 

@@ -131,6 +131,9 @@ public record RunPage(String title, String experiment, String runId, String desc
         return r.acceptance().stream().map(c -> RunReport.ThresholdCheck.SEED_DELTA.equals(c.metric())
                 ? new Check("|test accuracy − notebook's|", head(c.head(), heads), "≤ " + Fmt.acc(c.threshold()),
                         Fmt.acc(c.actual()), Badge.verdict(c.passed()))
+                : RunReport.ThresholdCheck.ALL_HEADS.equals(c.metric())
+                ? new Check("test images with every head right", "", "> " + Fmt.acc(c.threshold()),
+                        Fmt.acc(c.actual()), Badge.verdict(c.passed()))
                 : new Check("test accuracy", head(c.head(), heads), "> " + Fmt.acc(c.threshold()),
                         Fmt.acc(c.actual()), Badge.verdict(c.passed()))).toList();
     }
