@@ -61,6 +61,20 @@ public final class Augmentation {
         return Nd4j.create(out, new long[] {n, size}, 'c');
     }
 
+    /**
+     * Training image {@code index} of {@code images} as epoch {@code epoch} sees it (bytes, as stored), for
+     * {@code digits:samples}.
+     */
+    public byte[] image(digits.data.LabeledImages images, int index, int epoch) {
+        int size = height * width;
+        float[] src = new float[size], dst = new float[size];
+        for (int j = 0; j < size; j++) src[j] = images.pixels()[index * size + j] & 0xff;
+        transform(src, 0, dst, 0, affine(epoch, index));
+        byte[] out = new byte[size];
+        for (int j = 0; j < size; j++) out[j] = (byte) Math.max(0, Math.min(255, Math.round(dst[j])));
+        return out;
+    }
+
     /** Inverse mapping: each output pixel reads the source point the transform carries onto it. */
     void transform(float[] src, int from, float[] dst, int to, Affine a) {
         double cx = (width - 1) / 2.0, cy = (height - 1) / 2.0;
