@@ -87,6 +87,7 @@ class HarnessTest {
         assertThat(r.report().test().epoch()).isEqualTo(best);
         assertThat(log).contains("testing the network of epoch " + best + ", the best on the dev set (best.zip)");
         assertThat(r.runDir().resolve("best.zip")).isNotEmptyFile();
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Learning rate");
 
         // digits:samples draws the training images as epoch 1 and epoch 2 transform them: other pictures
         Path one = h.samples("modern", 16, 1);

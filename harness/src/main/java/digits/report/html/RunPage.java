@@ -211,6 +211,16 @@ public record RunPage(String title, String experiment, String runId, String desc
                     epochs.stream().map(EpochMetrics::epoch).toList(),
                     List.of(new Chart.Series("train images/s", Chart.TRAIN, false, false, speed))));
         }
+        // the schedule's rate, where it moves (reports before it was recorded have none)
+        List<Double> start = epochs.stream().map(EpochMetrics::learningRate).toList();
+        List<Double> end = epochs.stream().map(EpochMetrics::learningRateEnd).toList();
+        if (start.stream().noneMatch(Objects::isNull) && end.stream().noneMatch(Objects::isNull)
+                && java.util.stream.Stream.concat(start.stream(), end.stream()).distinct().count() > 1) {
+            charts.add(Chart.lines("rate", "Learning rate", "epoch", "rate", 6,
+                    epochs.stream().map(EpochMetrics::epoch).toList(),
+                    List.of(new Chart.Series("at the epoch's first step", Chart.TRAIN, false, true, start),
+                            new Chart.Series("at its last step", Chart.DEV, false, true, end))));
+        }
         return charts;
     }
 
