@@ -120,6 +120,7 @@ public final class Schedule {
      * {@code pct_start * total - 1}, then to {@code end} at step {@code total - 1}.
      */
     private double oneCycle(int k, double start, double peak, double end) {
+        k = Math.min(k, totalSteps - 1); // (torch refuses to step past total_steps; the run never does)
         double firstEnd = pctStart * totalSteps - 1;
         double lastEnd = totalSteps - 1;
         if (k <= firstEnd) return anneal(start, peak, k / firstEnd);

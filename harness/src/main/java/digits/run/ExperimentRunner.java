@@ -183,7 +183,8 @@ public final class ExperimentRunner {
             write(Status.running, null, null);
             DigitsNetwork net = null;
             try {
-                net = NetworkFactory.build(spec);
+                // a schedule stepped per batch counts the batches of the data loaded (an idx spec names no size)
+                net = NetworkFactory.build(spec, Math.max(1, data.split().train().count() / spec.training().batchSize()));
                 if (from != null) from.restoreInto(net, fromDir);
                 if (from != null && spec.training().keepsBest()) Checkpoint.copyBest(fromDir, runDir);
                 log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
