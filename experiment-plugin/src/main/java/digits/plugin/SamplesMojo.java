@@ -19,9 +19,20 @@ public class SamplesMojo extends AbstractDigitsMojo {
     @Parameter(property = "digits.samples", defaultValue = "48")
     private int samples;
 
+    /**
+     * Draw the first training images as the spec's {@code training.augmentation} transforms them instead (to
+     * {@code samples-augmented.png}), in epoch {@code digits.epoch}.
+     */
+    @Parameter(property = "digits.augmented", defaultValue = "false")
+    private boolean augmented;
+
+    /** With {@code digits.augmented}: the epoch whose transforms to draw (each epoch draws new ones). */
+    @Parameter(property = "digits.epoch", defaultValue = "1")
+    private int epoch;
+
     @Override
     protected void run() {
-        Path png = harness().samples(experiment, samples);
+        Path png = harness().samples(experiment, samples, augmented ? epoch : null);
         getLog().info("Sample sheet: " + png);
     }
 }

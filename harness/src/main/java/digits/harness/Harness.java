@@ -107,19 +107,43 @@ public final class Harness {
      * {@code reports/<experiment>/samples.png}.
      */
     public Path samples(String name, int count) {
+        return samples(name, count, null);
+    }
+
+    /**
+     * With {@code augmentedEpoch}: the first {@code count} training images instead, transformed as the spec's
+     * {@code training.augmentation} transforms them in that epoch, to {@code reports/<experiment>/samples-augmented.png}.
+     */
+    public Path samples(String name, int count, Integer augmentedEpoch) {
         ExperimentSpec spec = catalog().load(name);
+        if (augmentedEpoch != null && spec.training().augmentation() == null) {
+            throw new IllegalArgumentException(catalog().file(name) + ": training.augmentation: missing; allowed: "
+                    + "-Ddigits.augmented only for a spec that augments its training images");
+        }
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
         DatasetLoader.Loaded data = new DatasetLoader(options.dataRoot(), options.dataDir(), options.log())
                 .load(spec.dataset(), spec.model().output().classes());
-        Path png = reports.root().resolve(spec.name()).resolve("samples.png");
+        Path png = reports.root().resolve(spec.name()).resolve(augmentedEpoch == null ? "samples.png"
+                : "samples-augmented.png");
         try {
             Files.createDirectories(png.getParent());
-            SampleSheet.write(data.split().test(), count, 8, png);
+            SampleSheet.write(augmentedEpoch == null ? data.split().test()
+                    : augmented(spec, data.split().train(), count, augmentedEpoch), count, 8, png);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
         return png;
+    }
+
+    private static digits.data.LabeledImages augmented(ExperimentSpec spec, digits.data.LabeledImages train, int count,
+                                                       int epoch) {
+        var a = digits.train.Augmentation.of(spec.training(), train.rows(), train.cols());
+        int n = Math.min(count, train.count()), size = train.size();
+        byte[] pixels = new byte[n * size];
+        for (int i = 0; i < n; i++) System.arraycopy(a.image(train, i, epoch), 0, pixels, i * size, size);
+        return new digits.data.LabeledImages(n, train.rows(), train.cols(), pixels, train.first(n).labels(),
+                train.pixelDivisor());
     }
 
     /** Times training and evaluation of each selected experiment; studies are skipped. */

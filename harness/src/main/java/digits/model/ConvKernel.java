@@ -32,7 +32,8 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 
 /**
- * DL4J's 2-D convolution (NCHW, with bias, identity or ReLU) on oneDNN's convolution primitives: forward with the
+ * DL4J's 2-D convolution (NCHW, with bias, identity or ReLU; Truncate mode, or Same mode with stride 1) on oneDNN's
+ * convolution primitives: forward with the
  * ReLU fused, the ReLU's derivative taken from the output, and the weight, bias and input gradients. The
  * activations it produces are in the layout oneDNN's direct convolutions want (channels in blocks of 16), which the
  * pooling kernel keeps; DL4J's OIHW weights are reordered into the primitive's layout before each use and the
@@ -49,7 +50,7 @@ final class ConvKernel implements Kernel {
     private ConvKernel(ConvolutionLayer layer, InputType.InputTypeConvolutional in, Activation act) {
         this.layer = layer;
         var conf = layer.layerConf();
-        win = Window.of(in, conf.getKernelSize(), conf.getStride(), conf.getPadding());
+        win = Window.of(in, conf.getKernelSize(), conf.getStride(), conf.getPadding(), conf.getConvolutionMode());
         oc = conf.getNOut();
         this.act = act;
         Map<String, INDArray> g = ConvolutionParamInitializer.getInstance()
@@ -64,7 +65,8 @@ final class ConvKernel implements Kernel {
         if (conv.getClass() != ConvolutionLayer.class) return null;
         if (!(in instanceof InputType.InputTypeConvolutional cin) || cin.getFormat() != CNN2DFormat.NCHW) return null;
         var c = conv.layerConf();
-        if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW || c.getConvolutionMode() == ConvolutionMode.Same
+        boolean same = c.getConvolutionMode() == ConvolutionMode.Same;
+        if (c.getCnn2dDataFormat() != CNN2DFormat.NCHW || same && (c.getStride()[0] != 1 || c.getStride()[1] != 1)
                 || !c.hasBias() || c.getDilation()[0] != 1 || c.getDilation()[1] != 1 || c.getIDropout() != null
                 || c.getWeightNoise() != null || c.getNIn() != cin.getChannels()) {
             return null;
@@ -99,17 +101,17 @@ final class ConvKernel implements Kernel {
             memory.desc oihw = OneDnn.rowMajor(oc, win.c(), win.kh(), win.kw()), bD = OneDnn.rowMajor(oc);
             memory.desc wAny = OneDnn.desc(memory.format_tag.any, oc, win.c(), win.kh(), win.kw());
             memory.desc dstAny = OneDnn.desc(memory.format_tag.any, n, oc, win.oh(), win.ow());
-            long[] stride = win.strides(), pad = win.padding();
+            long[] stride = win.strides(), pad = win.padding(), padEnd = win.paddingEnd();
             var fpd = new convolution_forward.primitive_desc(new convolution_forward.desc(prop_kind.forward_training,
-                    algorithm.convolution_direct, srcD, wAny, bD, dstAny, stride, pad, pad), OneDnn.activation(act),
+                    algorithm.convolution_direct, srcD, wAny, bD, dstAny, stride, pad, padEnd), OneDnn.activation(act),
                     OneDnn.engine());
             memory.desc dstD = fpd.dst_desc();
             forward = new convolution_forward(fpd);
             var wpd = new convolution_backward_weights.primitive_desc(new convolution_backward_weights.desc(
-                    algorithm.convolution_direct, srcD, wAny, bD, dstD, stride, pad, pad), OneDnn.engine(), fpd);
+                    algorithm.convolution_direct, srcD, wAny, bD, dstD, stride, pad, padEnd), OneDnn.engine(), fpd);
             weightGradientOp = new convolution_backward_weights(wpd);
             var dpd = new convolution_backward_data.primitive_desc(new convolution_backward_data.desc(
-                    algorithm.convolution_direct, srcD, wAny, dstD, stride, pad, pad), OneDnn.engine(), fpd);
+                    algorithm.convolution_direct, srcD, wAny, dstD, stride, pad, padEnd), OneDnn.engine(), fpd);
             inputGradientOp = new convolution_backward_data(dpd);
             if (!wpd.src_desc().equals(srcD) || !wpd.diff_dst_desc().equals(dstD) || !dpd.diff_src_desc().equals(srcD)
                     || !dpd.diff_dst_desc().equals(dstD)) {

@@ -59,6 +59,38 @@ public class DigitsNetwork extends MultiLayerNetwork {
         return swapped;
     }
 
+    /**
+     * Swaps DL4J's batch-normalization layers for {@link TorchBatchNormLayer}s (torch's running variance) on the same
+     * parameters; the configuration, and so model.zip, stays DL4J's. Returns how many.
+     */
+    int useTorchBatchNorm() {
+        int swapped = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization old)
+                    || old instanceof TorchBatchNormLayer) continue;
+            TorchBatchNormLayer fresh = new TorchBatchNormLayer(old.conf(), getLayerWiseConfigurations().getDataType());
+            fresh.setParamsViewArray(old.params());
+            fresh.setParamTable(old.paramTable());
+            if (old.getGradientsViewArray() != null) fresh.setBackpropGradientsViewArray(old.getGradientsViewArray());
+            replace(i, fresh);
+            swapped++;
+        }
+        return swapped;
+    }
+
+    /**
+     * Hands every block of a {@link TorchOptimizer} its parameters (a view of the network's), which its weight decay
+     * reads; once per updater.
+     */
+    void bindOptimizerParameters() {
+        for (var b : ((org.deeplearning4j.nn.updater.MultiLayerUpdater) getUpdater()).getUpdaterBlocks()) {
+            if (b.getGradientUpdater() instanceof TorchOptimizer.State s && !s.hasParameters()) {
+                s.parameters(params().reshape(params().length()).get(org.nd4j.linalg.indexing.NDArrayIndex.interval(
+                        b.getParamOffsetStart(), b.getParamOffsetEnd())));
+            }
+        }
+    }
+
     /** Puts {@code fresh} in place of layer {@code i}, with its index and listeners, in the list and the name map. */
     private void replace(int i, org.deeplearning4j.nn.api.Layer fresh) {
         org.deeplearning4j.nn.api.Layer old = layers[i];
@@ -109,10 +141,27 @@ public class DigitsNetwork extends MultiLayerNetwork {
         return d.logits(features);
     }
 
+    /**
+     * The optimizer's learning rate at step {@code iteration} of epoch {@code epoch} (both from 0), schedule included;
+     * null for a network without parameters.
+     */
+    public Double learningRate(int iteration, int epoch) {
+        for (org.deeplearning4j.nn.api.Layer l : layers) {
+            if (l.numParams() == 0) continue;
+            var u = l.conf().getLayer().getUpdaterByParam(l.paramTable().keySet().iterator().next());
+            if (u != null && u.hasLearningRate()) return u.getLearningRate(Math.max(0, iteration), epoch);
+        }
+        return null;
+    }
+
+    /**
+     * One training step on {@code features}: {@code iteration} counts the steps taken before it over the whole run and
+     * {@code epoch} the epochs before it (both from 0), which a schedule and Adam's bias correction read.
+     */
     public void trainStep(INDArray features, Loss loss, int iteration, int epoch) {
         DirectStep d = direct();
         if (d != null) {
-            d.trainStep(features, loss);
+            d.trainStep(features, loss, iteration, epoch);
             return;
         }
         int batchSize = (int) features.size(0);
@@ -135,6 +184,7 @@ public class DigitsNetwork extends MultiLayerNetwork {
             g = calcBackpropGradients(eps, false, false, false).getFirst();
         }
         // the updater divides by the batch size, applies lr/momentum in place; then p -= update
+        bindOptimizerParameters();
         getUpdater().update(this, g, iteration, epoch, batchSize, mgr);
         params().subi(g.gradient());
         setInput(null);

@@ -25,6 +25,7 @@ import org.nd4j.linalg.api.buffer.DataType;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.learning.config.IUpdater;
 import org.nd4j.linalg.learning.config.Nesterovs;
+import org.nd4j.linalg.learning.config.NoOp;
 import org.nd4j.linalg.learning.config.Sgd;
 import org.nd4j.nativeblas.NativeOpsHolder;
 
@@ -99,7 +100,8 @@ final class DirectStep implements AutoCloseable {
             boolean plain = config instanceof Sgd s && s.getLearningRateSchedule() == null
                     || config instanceof Nesterovs n && n.getLearningRateSchedule() == null
                     && n.getMomentumISchedule() == null
-                    || config instanceof SgdMomentum;
+                    || config instanceof SgdMomentum || config instanceof TorchOptimizer
+                    || config instanceof NoOp; // batch norm's running statistics
             if (!plain) return null;
             blocks.add(new Block(b.getParamOffsetStart(), b.getParamOffsetEnd(), b.getUpdaterView(), config));
         }
@@ -126,6 +128,8 @@ final class DirectStep implements AutoCloseable {
 
     /** The kernel computing {@code layer} on inputs of type {@code in}, or null. */
     private static Kernel kernel(Layer layer, DataType type, InputType in) {
+        Kernel norm = BatchNormKernel.of(layer, type);
+        if (norm != null) return norm;
         if (in instanceof InputType.InputTypeConvolutional) {
             Kernel k = ConvKernel.of(layer, type, in);
             if (k == null) k = PoolKernel.of(layer, type, in);
@@ -145,8 +149,11 @@ final class DirectStep implements AutoCloseable {
         return p instanceof FeedForwardToCnnPreProcessor; // [n, c*h*w] to NCHW: the same floats
     }
 
-    /** One SGD step on {@code features} ({@code [n, inputs]}, row-major float). */
-    void trainStep(INDArray features, DigitsNetwork.Loss loss) {
+    /**
+     * One training step on {@code features} ({@code [n, inputs]}, row-major float); {@code iteration} and {@code epoch}
+     * as {@link DigitsNetwork#trainStep}.
+     */
+    void trainStep(INDArray features, DigitsNetwork.Loss loss, int iteration, int epoch) {
         int n = (int) features.size(0);
         Pointer x = input(features);
         onKernelThreads(() -> {
@@ -155,7 +162,7 @@ final class DirectStep implements AutoCloseable {
             float[] dLogits = loss.gradient(logits(plan, n));
             new FloatPointer(plan.gradients.get(plan.stages.size() - 1).get_data_handle()).put(dLogits, 0, n * logitCount);
             plan.backward(x);
-            update(n);
+            update(n, iteration, epoch);
         });
     }
 
@@ -290,12 +297,17 @@ final class DirectStep implements AutoCloseable {
         }
     }
 
+    /** Heap copies of a block's parameters, gradient and state, for the {@link TorchOptimizer}s' steps. */
+    private float[] p32 = new float[0], g32 = new float[0], s32 = new float[0];
+
     /**
      * DL4J's update, block by block, on its own arrays: the gradient (a sum over the batch) divided by the batch
      * size, then {@link Sgd}, {@link SgdMomentum} or {@link Nesterovs} as their DL4J updaters define them
-     * (Nesterov's state is DL4J's {@code v = mu*v - lr*g}, so either path can continue the other's run).
+     * (Nesterov's state is DL4J's {@code v = mu*v - lr*g}, so either path can continue the other's run), or a
+     * {@link TorchOptimizer}'s own step; batch norm's running statistics (a {@link NoOp} block) move by the "gradient"
+     * its kernel wrote, undivided, as DL4J moves them.
      */
-    private void update(int n) {
+    private void update(int n, int iteration, int epoch) {
         FloatPointer p = NativeArrays.pointer(net.params());
         FloatPointer g = NativeArrays.pointer(net.getGradientsViewArray());
         for (Block b : blocks) {
@@ -308,6 +320,21 @@ final class DirectStep implements AutoCloseable {
                 cblas_sscal(len, (float) m.momentum(), buf, 1);
                 cblas_saxpy(len, 1f / n, gb, 1, buf, 1);
                 cblas_saxpy(len, (float) -m.getLearningRate(0, 0), buf, 1, pb, 1);
+            } else if (b.config instanceof NoOp) {
+                cblas_saxpy(len, -1f, gb, 1, pb, 1);
+            } else if (b.config instanceof TorchOptimizer t) {
+                FloatPointer state = b.state == null ? null : NativeArrays.pointer(b.state);
+                int stateLen = state == null ? 0 : Math.toIntExact(b.state.length());
+                p32 = NativeArrays.fit(p32, len);
+                g32 = NativeArrays.fit(g32, len);
+                s32 = NativeArrays.fit(s32, stateLen);
+                pb.get(p32, 0, len);
+                gb.get(g32, 0, len);
+                for (int i = 0; i < len; i++) g32[i] /= n; // DL4J's mean over the batch
+                if (state != null) state.get(s32, 0, stateLen);
+                t.step(p32, g32, s32, len, iteration, epoch);
+                pb.put(p32, 0, len);
+                if (state != null) state.put(s32, 0, stateLen);
             } else if (b.config instanceof Nesterovs nv) {
                 // DL4J: v' = mu*v - lr*g; p -= mu*v - (1+mu)*v'  =  p += mu^2*v - (1+mu)*lr*g
                 double mu = nv.getMomentum(), lr = nv.getLearningRate() / n;

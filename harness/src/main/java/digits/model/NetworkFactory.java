@@ -13,6 +13,7 @@ import org.deeplearning4j.nn.conf.layers.ActivationLayer;
 import org.deeplearning4j.nn.conf.layers.ConvolutionLayer;
 import org.deeplearning4j.nn.conf.layers.DenseLayer;
 import org.deeplearning4j.nn.conf.layers.DropoutLayer;
+import org.deeplearning4j.nn.conf.layers.BatchNormalization;
 import org.deeplearning4j.nn.conf.layers.Layer;
 import org.deeplearning4j.nn.conf.layers.PoolingType;
 import org.deeplearning4j.nn.conf.layers.SubsamplingLayer;
@@ -38,7 +39,16 @@ public final class NetworkFactory {
 
     private NetworkFactory() {}
 
+    /**
+     * The network of {@code spec}, for a schedule stepped per batch over a training set the size the spec names
+     * ({@link #batchesPerEpoch}); a run passes the count of the data it loaded to {@link #build(ExperimentSpec, int)}.
+     */
     public static DigitsNetwork build(ExperimentSpec spec) {
+        return build(spec, batchesPerEpoch(spec));
+    }
+
+    /** @param batchesPerEpoch the training batches of one epoch (what a schedule stepped per batch counts in) */
+    public static DigitsNetwork build(ExperimentSpec spec, int batchesPerEpoch) {
         Nd4jSetup.applyThreads();
         ModelSpec m = spec.model();
         TrainingSpec t = spec.training();
@@ -46,7 +56,7 @@ public final class NetworkFactory {
         NeuralNetConfiguration.ListBuilder list = new NeuralNetConfiguration.Builder()
                 .seed(t.seed())
                 .dataType(DataType.FLOAT)
-                .updater(updater(t.optimizer()))
+                .updater(updater(t, batchesPerEpoch))
                 .weightInit(switch (t.weightInit()) {
                     case "xavier" -> WeightInit.XAVIER;
                     case "he" -> WeightInit.RELU;
@@ -58,13 +68,27 @@ public final class NetworkFactory {
                 .list();
 
         List<LayerSpec> layers = m.layers();
+        int h = m.height(), w = m.width(); // the image size each layer receives (for global pooling)
         for (int i = 0; i < layers.size(); i++) {
             LayerSpec layer = layers.get(i);
             // An activation right after a dense or conv layer is folded into it: same maths, one pass less.
             IActivation next = i + 1 < layers.size() ? activationOf(layers.get(i + 1)) : null;
-            Layer built = toLayer(layer, next);
+            Layer built = toLayer(layer, next, h, w);
             if (built != null) list.layer(built);
             if (next != null && (layer instanceof LayerSpec.Dense || layer instanceof LayerSpec.Conv2d)) i++;
+            if (layer instanceof LayerSpec.Conv2d c) {
+                h = (h + c.paddingBefore() + c.paddingAfter() - c.kernel()) / c.stride() + 1;
+                w = (w + c.paddingBefore() + c.paddingAfter() - c.kernel()) / c.stride() + 1;
+            } else if (layer instanceof LayerSpec.MaxPool p) {
+                h = (h - p.size()) / p.effectiveStride() + 1;
+                w = (w - p.size()) / p.effectiveStride() + 1;
+            } else if (layer instanceof LayerSpec.AvgPool p) {
+                h = (h - p.size()) / p.effectiveStride() + 1;
+                w = (w - p.size()) / p.effectiveStride() + 1;
+            } else if (layer instanceof LayerSpec.GlobalAvgPool) {
+                h = 1;
+                w = 1;
+            }
         }
         int logits = m.output().heads() * m.output().classes();
         list.layer(new DenseLayer.Builder().nOut(logits).activation(Activation.IDENTITY).build());
@@ -80,22 +104,38 @@ public final class NetworkFactory {
         } else if (torchInit) {
             torchBiases(net, t.seed());
         }
+        net.useTorchBatchNorm();
         // where DL4J's own layers run (-Ddigits.directStep=false, or a network DirectStep does not cover), their
         // convolutions and pooling go through libnd4j's native ops
         NativeConvHelpers.install(net);
         return net;
     }
 
-    private static Layer toLayer(LayerSpec layer, IActivation next) {
+    /** The DL4J layer of {@code layer}, which receives h x w images (when it receives images). */
+    private static Layer toLayer(LayerSpec layer, IActivation next, int h, int w) {
         IActivation act = next != null ? next : Activation.IDENTITY.getActivationFunction();
         if (layer instanceof LayerSpec.Dense d) {
             return new DenseLayer.Builder().nOut(d.units()).activation(act).build();
         } else if (layer instanceof LayerSpec.Conv2d c) {
-            return new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
-                    .padding(c.padding(), c.padding()).nOut(c.filters()).activation(act).build();
+            var conv = new ConvolutionLayer.Builder(c.kernel(), c.kernel()).stride(c.stride(), c.stride())
+                    .nOut(c.filters()).activation(act);
+            // padding: same pads as much before as after, except one more after for an even kernel: DL4J's Same mode
+            if (c.paddingBefore() == c.paddingAfter()) conv.padding(c.paddingBefore(), c.paddingBefore());
+            else conv.convolutionMode(ConvolutionMode.Same);
+            return conv.build();
         } else if (layer instanceof LayerSpec.MaxPool p) {
             return new SubsamplingLayer.Builder(PoolingType.MAX).kernelSize(p.size(), p.size())
                     .stride(p.effectiveStride(), p.effectiveStride()).build();
+        } else if (layer instanceof LayerSpec.AvgPool p) {
+            return new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(p.size(), p.size())
+                    .stride(p.effectiveStride(), p.effectiveStride()).build();
+        } else if (layer instanceof LayerSpec.GlobalAvgPool) {
+            // one window over the whole image: channels x 1 x 1, as nn.AdaptiveAvgPool2d(1)
+            return new SubsamplingLayer.Builder(PoolingType.AVG).kernelSize(h, w).stride(1, 1).build();
+        } else if (layer instanceof LayerSpec.BatchNorm b) {
+            // DL4J's decay is torch's 1 - momentum; the variance itself (not log10 of the deviation) is kept, as torch
+            // keeps running_var; TorchBatchNormLayer makes its update torch's (unbiased)
+            return new BatchNormalization.Builder().decay(1 - b.momentum()).eps(b.eps()).useLogStd(false).build();
         } else if (layer instanceof LayerSpec.Dropout d) {
             return new DropoutLayer.Builder(1.0 - d.p()).build(); // DL4J takes the keep probability
         } else if (layer instanceof LayerSpec.Relu) {
@@ -112,11 +152,48 @@ public final class NetworkFactory {
         return null;
     }
 
-    /** torch.optim.SGD semantics: plain, Nesterov (DL4J's formulation is algebraically the same), or heavy-ball. */
+    /**
+     * The seed's optimizer, torch.optim.SGD without weight decay or schedule: plain, Nesterov (DL4J's formulation is
+     * algebraically the same), or heavy-ball; the updaters the seed specs were measured with.
+     */
     public static IUpdater updater(TrainingSpec.OptimizerSpec o) {
         if (o.momentum() == 0) return new Sgd(o.learningRate());
         if (o.nesterov()) return new Nesterovs(o.learningRate(), o.momentum());
         return new SgdMomentum(o.learningRate(), o.momentum());
+    }
+
+    /**
+     * The optimizer of {@code t} with its schedule: the seed's SGD as {@link #updater(TrainingSpec.OptimizerSpec)}, and
+     * anything beyond it (another optimizer, weight decay, a schedule) as torch defines it ({@link TorchOptimizer}).
+     */
+    public static IUpdater updater(TrainingSpec t, int batchesPerEpoch) {
+        TrainingSpec.OptimizerSpec o = t.optimizer();
+        Schedule schedule = Schedule.of(t.schedule(), o.learningRate(), t.epochs(), batchesPerEpoch);
+        return switch (o.type()) {
+            case TrainingSpec.OptimizerSpec.ADAM, TrainingSpec.OptimizerSpec.ADAMW -> new TorchAdam(o.learningRate(),
+                    o.betas().get(0), o.betas().get(1), o.eps(), o.decay(),
+                    TrainingSpec.OptimizerSpec.ADAMW.equals(o.type()), schedule);
+            case TrainingSpec.OptimizerSpec.RMSPROP -> new TorchRmsProp(o.learningRate(), o.alpha(), o.eps(),
+                    o.momentum(), o.decay(), schedule);
+            default -> schedule == null && o.decay() == 0 ? updater(o)
+                    : new TorchSgd(o.learningRate(), o.momentum(), o.nesterov(), o.decay(), schedule);
+        };
+    }
+
+    /**
+     * The training batches of one epoch as the spec's dataset gives them (MNIST's 60,000 or the two-digit set's
+     * {@code trainCount}, less the dev set, capped by {@code trainLimit}); for IDX files, whose size the spec does
+     * not say, 1.
+     */
+    public static int batchesPerEpoch(ExperimentSpec spec) {
+        var d = spec.dataset();
+        int all = switch (d.name()) {
+            case digits.spec.DatasetSpec.MNIST -> 60_000;
+            case digits.spec.DatasetSpec.MULTI_DIGIT -> d.multiDigit().trainCount();
+            default -> d.trainLimit() == null ? spec.training().batchSize() : d.trainLimit();
+        };
+        if (d.trainLimit() != null) all = Math.min(all, d.trainLimit());
+        return Math.max(1, digits.data.DataSplit.devSplitIndex(all, d.devFraction()) / spec.training().batchSize());
     }
 
     /**

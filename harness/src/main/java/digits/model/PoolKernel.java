@@ -23,17 +23,20 @@ import org.deeplearning4j.nn.layers.convolution.subsampling.SubsamplingLayer;
 import org.nd4j.linalg.api.buffer.DataType;
 
 /**
- * DL4J's max pooling (NCHW, Truncate mode) on oneDNN's pooling primitives, in whatever layout its input comes in.
- * The forward pass records each window's argmax in oneDNN's workspace, through which the backward pass routes the
- * gradient.
+ * DL4J's max or average pooling (NCHW, Truncate mode) on oneDNN's pooling primitives, in whatever layout its input
+ * comes in. Max pooling's forward pass records each window's argmax in oneDNN's workspace, through which the backward
+ * pass routes the gradient; average pooling (no padding here, so every window averages its full size, as DL4J's and
+ * torch's do) spreads it evenly. Global average pooling is average pooling with one window over the whole image.
  */
 final class PoolKernel implements Kernel {
 
     private final Window win;
+    private final boolean max;
 
     private PoolKernel(SubsamplingLayer layer, InputType.InputTypeConvolutional in) {
         var conf = layer.layerConf();
         win = Window.of(in, conf.getKernelSize(), conf.getStride(), conf.getPadding());
+        max = conf.getPoolingType() == PoolingType.MAX;
     }
 
     static PoolKernel of(org.deeplearning4j.nn.api.Layer layer, DataType type, InputType in) {
@@ -41,7 +44,8 @@ final class PoolKernel implements Kernel {
         if (pool.getClass() != SubsamplingLayer.class) return null;
         if (!(in instanceof InputType.InputTypeConvolutional cin) || cin.getFormat() != CNN2DFormat.NCHW) return null;
         var c = pool.layerConf();
-        if (c.getPoolingType() != PoolingType.MAX || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
+        boolean avg = c.getPoolingType() == PoolingType.AVG && c.getPadding()[0] == 0 && c.getPadding()[1] == 0;
+        if (c.getPoolingType() != PoolingType.MAX && !avg || c.getCnn2dDataFormat() != CNN2DFormat.NCHW
                 || c.getConvolutionMode() == ConvolutionMode.Same || c.getDilation()[0] != 1 || c.getDilation()[1] != 1
                 || c.getIDropout() != null) {
             return null;
@@ -69,21 +73,24 @@ final class PoolKernel implements Kernel {
             this.stream = stream;
             memory.desc dstAny = OneDnn.desc(memory.format_tag.any, n, win.c(), win.oh(), win.ow());
             long[] kernel = win.kernel(), stride = win.strides(), pad = win.padding();
+            algorithm kind = max ? algorithm.pooling_max : algorithm.pooling_avg_exclude_padding;
             var fpd = new pooling_forward.primitive_desc(new pooling_forward.desc(prop_kind.forward_training,
-                    algorithm.pooling_max, srcD, dstAny, stride, kernel, pad, pad), OneDnn.engine());
+                    kind, srcD, dstAny, stride, kernel, pad, pad), OneDnn.engine());
             memory.desc dstD = fpd.dst_desc();
             forward = new pooling_forward(fpd);
             backward = new pooling_backward(new pooling_backward.primitive_desc(new pooling_backward.desc(
-                    algorithm.pooling_max, srcD, dstD, stride, kernel, pad, pad), OneDnn.engine(), fpd));
+                    kind, srcD, dstD, stride, kernel, pad, pad), OneDnn.engine(), fpd));
             src = OneDnn.unbound(srcD);
             dst = OneDnn.unbound(dstD);
             diffDst = OneDnn.unbound(dstD);
             diffSrc = OneDnn.unbound(srcD);
-            workspace = OneDnn.owned(fpd.workspace_desc());
-            forwardArgs = new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DST, dst)
-                    .put(DNNL_ARG_WORKSPACE, workspace);
-            backwardArgs = new IntMemoryMap().put(DNNL_ARG_DIFF_DST, diffDst).put(DNNL_ARG_DIFF_SRC, diffSrc)
-                    .put(DNNL_ARG_WORKSPACE, workspace);
+            workspace = max ? OneDnn.owned(fpd.workspace_desc()) : null; // the argmax; averages need none
+            forwardArgs = new IntMemoryMap().put(DNNL_ARG_SRC, src).put(DNNL_ARG_DST, dst);
+            backwardArgs = new IntMemoryMap().put(DNNL_ARG_DIFF_DST, diffDst).put(DNNL_ARG_DIFF_SRC, diffSrc);
+            if (max) {
+                forwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
+                backwardArgs.put(DNNL_ARG_WORKSPACE, workspace);
+            }
             output = Layout.of(dstD, n, win.c(), win.oh(), win.ow());
         }
 
@@ -97,10 +104,11 @@ final class PoolKernel implements Kernel {
          * this stage's output gradient, four times smaller than the convolution's output, instead of after routing
          * it back. The same floats: backprop routes each gradient to its window's argmax, whose value is the
          * pooled one, so multiplying by the derivative before or after routing is the same single product, as
-         * long as windows do not overlap (no element collects two gradients). Returns false where they do.
+         * long as windows do not overlap (no element collects two gradients). Returns false where they do, and for
+         * average pooling, whose gradient reaches every element of the window.
          */
         boolean takeActivationBackward(Activation before) {
-            if (win.sh() < win.kh() || win.sw() < win.kw()) return false;
+            if (!max || win.sh() < win.kh() || win.sw() < win.kw()) return false;
             activationBack = OneDnn.activationBackward(before, dst.get_desc());
             activationArgs = OneDnn.activationBackwardArgs(diffDst, dst);
             return true;

@@ -8,7 +8,8 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The initial parameters PyTorch gives {@code nn.Linear} and {@code nn.Conv2d} after {@code torch.manual_seed}:
  * layer by layer in construction order (the network's order: activations, pooling, flatten and dropout have no
- * parameters), the weight then the bias, each filled element by element in torch's row-major layout from one
+ * parameters; batch norm draws nothing, its scale starts at 1 and its shift at 0, as DL4J's does), the weight then the
+ * bias, each filled element by element in torch's row-major layout from one
  * {@link TorchGenerator}. Weight: {@code kaiming_uniform_(a = sqrt(5))}; bias: U(+-1/sqrt(fan_in)).
  */
 public final class TorchInit {
@@ -18,7 +19,8 @@ public final class TorchInit {
     /** Overwrites every dense and convolution layer's W and b; the generator is left after the last draw. */
     public static void apply(MultiLayerNetwork net, TorchGenerator generator) {
         for (Layer layer : net.getLayers()) {
-            if (layer.numParams() == 0) continue;
+            if (layer.numParams() == 0
+                    || layer instanceof org.deeplearning4j.nn.layers.normalization.BatchNormalization) continue;
             INDArray w = layer.paramTable().get("W");
             INDArray b = layer.paramTable().get("b");
             if (w == null || b == null) {

@@ -13,6 +13,7 @@ import java.util.stream.Stream;
 final class RunFolders {
 
     static final String MODEL = "model.zip";
+    static final String BEST_MODEL = "best.zip";
     private static final String ALLOWED = "allowed: <experiment> or <experiment>/latest (the newest completed run), "
             + "<experiment>/<run-id>, or the path of a run folder";
 

@@ -63,7 +63,9 @@ public final class TrainedModel {
         if (input.size() != 3) throw new PredictException(dir.resolve(Reports.REPORT_JSON) + ": spec.model.input missing");
         int channels = input.get(0).asInt(), height = input.get(1).asInt(), width = input.get(2).asInt();
         checkForm(dir, channels, height, width, heads);
-        Path zip = dir.resolve(RunFolders.MODEL);
+        // a run that kept its best epoch (training.keepBest) tested best.zip: that is the model to use
+        Path zip = java.nio.file.Files.isRegularFile(dir.resolve(RunFolders.BEST_MODEL)) ? dir.resolve(RunFolders.BEST_MODEL)
+                : dir.resolve(RunFolders.MODEL);
         Nd4jSetup.configure(); // before ND4J loads its native library
         MultiLayerNetwork net;
         try {

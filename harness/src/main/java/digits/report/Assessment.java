@@ -32,6 +32,10 @@ public final class Assessment {
                 out.add(new ThresholdCheck(ThresholdCheck.TEST_ACCURACY, h, t, a, a > t));
             }
         }
+        if (acceptance.testAllHeadsAccuracyAbove() != null && test.allHeadsAccuracy() != null) {
+            double t = acceptance.testAllHeadsAccuracyAbove(), a = test.allHeadsAccuracy();
+            out.add(new ThresholdCheck(ThresholdCheck.ALL_HEADS, -1, t, a, a > t));
+        }
         if (acceptance.seedTolerance() != null) { // the validator made sure reference.testAccuracy is there
             double tolerance = acceptance.seedTolerance();
             for (int h = 0; h < test.accuracy().size(); h++) {

@@ -45,6 +45,10 @@ public final class ConsoleLines {
             return String.format("test accuracy%s within %.4f of the notebook's: off by %.4f: %s", head(heads, c.head()),
                     c.threshold(), c.actual(), verdict);
         }
+        if (RunReport.ThresholdCheck.ALL_HEADS.equals(c.metric())) {
+            return String.format("test images with every head right %.4f > %.4f: %s", c.actual(), c.threshold(),
+                    verdict);
+        }
         return String.format("test accuracy%s %.4f > %.4f: %s", head(heads, c.head()), c.actual(), c.threshold(),
                 verdict);
     }

@@ -52,6 +52,8 @@ public record RunReport(
     public record ThresholdCheck(String metric, int head, double threshold, Double actual, boolean passed) {
         public static final String TEST_ACCURACY = "testAccuracy";
         public static final String SEED_DELTA = "testAccuracySeedDelta";
+        /** The fraction of test images with every head right; {@code head} is -1. */
+        public static final String ALL_HEADS = "testAllHeadsAccuracy";
     }
 
     /**

@@ -183,8 +183,10 @@ public final class ExperimentRunner {
             write(Status.running, null, null);
             DigitsNetwork net = null;
             try {
-                net = NetworkFactory.build(spec);
+                // a schedule stepped per batch counts the batches of the data loaded (an idx spec names no size)
+                net = NetworkFactory.build(spec, Math.max(1, data.split().train().count() / spec.training().batchSize()));
                 if (from != null) from.restoreInto(net, fromDir);
+                if (from != null && spec.training().keepsBest()) Checkpoint.copyBest(fromDir, runDir);
                 log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
                         spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
                         spec.training().batchSize(), environment.backend(), environment.blas()));
@@ -196,6 +198,7 @@ public final class ExperimentRunner {
                         epochs.add(m);
                         iteration[0] = it;
                         Checkpoint.save(runDir, model, spec.name(), specSha, it, epochs);
+                        if (spec.training().keepsBest() && Trainer.bestEpoch(epochs) == m.epoch()) saveBest(model);
                         write(Status.running, null, null);
                     }
                     log.accept(ConsoleLines.epoch(m));
@@ -204,7 +207,17 @@ public final class ExperimentRunner {
                     // resumed after its last epoch: no epoch ran here, but this run folder still gets its model
                     Checkpoint.save(runDir, net, spec.name(), specSha, iteration[0], epochs);
                 }
-                TestMetrics test = trainer.test(net, data.split());
+                int tested = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
+                if (epochs.size() < spec.training().epochs() && !epochs.isEmpty()) {
+                    log.accept(String.format("stopped after epoch %d: no better dev accuracy for %d epochs (patience)",
+                            tested, spec.training().patience()));
+                }
+                if (spec.training().keepsBest() && !epochs.isEmpty()) {
+                    tested = Trainer.bestEpoch(epochs);
+                    net.setParams(Checkpoint.best(runDir).params());
+                    log.accept("testing the network of epoch " + tested + ", the best on the dev set (" + Checkpoint.BEST_MODEL + ")");
+                }
+                TestMetrics test = trainer.test(net, data.split(), tested == 0 ? null : tested);
                 saveMisclassified(test);
                 RunReport report = write(Status.completed, null, test);
                 Reports.markLatest(runDir);
@@ -231,6 +244,11 @@ public final class ExperimentRunner {
             write(Status.interrupted, "interrupted after " + epochs.size() + " of " + spec.training().epochs()
                     + " epochs; continue with -Ddigits.resume=" + runDir.getFileName(), null);
             stopped = true;
+        }
+
+        /** keepBest: the network of the best epoch so far, beside the checkpoint (whose model.zip is the last). */
+        private void saveBest(org.deeplearning4j.nn.multilayer.MultiLayerNetwork model) {
+            Checkpoint.saveBest(runDir, model);
         }
 
         /** The pixels of the gallery's images, so the page can be regenerated without the dataset. */

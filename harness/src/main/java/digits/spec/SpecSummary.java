@@ -15,25 +15,34 @@ public final class SpecSummary {
 
     static String layer(LayerSpec l) {
         if (l instanceof LayerSpec.Dense d) return "dense" + d.units();
-        if (l instanceof LayerSpec.Conv2d c) return "conv" + c.filters() + "k" + c.kernel();
+        if (l instanceof LayerSpec.Conv2d c) return "conv" + c.filters() + "k" + c.kernel() + (c.samePadding() ? "s" : "");
         if (l instanceof LayerSpec.MaxPool p) return "pool" + p.size();
+        if (l instanceof LayerSpec.AvgPool p) return "avgpool" + p.size();
+        if (l instanceof LayerSpec.GlobalAvgPool) return "gap";
+        if (l instanceof LayerSpec.BatchNorm) return "bn";
         if (l instanceof LayerSpec.Dropout d) return "drop" + d.p();
         if (l instanceof LayerSpec.LeakyRelu) return "lrelu";
         if (l instanceof LayerSpec.Relu) return "relu";
         return "flatten";
     }
 
-    /** E.g. {@code sgd lr 0.01 m 0.9 nesterov, batch 32, 10 epochs}. */
+    /** E.g. {@code sgd lr 0.01 m 0.9 nesterov, batch 32, 10 epochs}, {@code adamw lr 0.003 wd 0.01 oneCycle, ...}. */
     public static String training(ExperimentSpec s) {
-        var o = s.training().optimizer();
-        return String.format(Locale.ROOT, "sgd lr %s%s%s, batch %d, %d epochs", o.learningRate(),
-                o.momentum() > 0 ? " m " + o.momentum() : "", o.nesterov() ? " nesterov" : "",
-                s.training().batchSize(), s.training().epochs());
+        var t = s.training();
+        var o = t.optimizer();
+        return String.format(Locale.ROOT, "%s lr %s%s%s%s%s%s, batch %d, %d epochs%s", o.type(), o.learningRate(),
+                o.momentumOrZero() > 0 ? " m " + o.momentum() : "", Boolean.TRUE.equals(o.nesterov()) ? " nesterov" : "",
+                o.decay() > 0 ? " wd " + o.weightDecay() : "", t.schedule() == null ? "" : " " + t.schedule().type(),
+                t.augmentation() == null ? "" : " augmented", t.batchSize(), t.epochs(),
+                t.keepsBest() ? ", best epoch" + (t.patience() == null ? "" : " (patience " + t.patience() + ")") : "");
     }
 
     public static String threshold(ExperimentSpec s) {
-        return s.acceptance() == null || s.acceptance().testAccuracyAbove() == null ? "-"
-                : "> " + s.acceptance().testAccuracyAbove();
+        var a = s.acceptance();
+        if (a == null) return "-";
+        String perHead = a.testAccuracyAbove() == null ? null : "> " + a.testAccuracyAbove();
+        String all = a.testAllHeadsAccuracyAbove() == null ? null : "all heads > " + a.testAllHeadsAccuracyAbove();
+        return perHead == null ? all == null ? "-" : all : all == null ? perHead : perHead + ", " + all;
     }
 
     public static String reference(ExperimentSpec s) {

@@ -65,6 +65,14 @@ final class SpecValidator {
         if (spec.acceptance() != null && spec.acceptance().testAccuracyAbove() != null) {
             range(spec.acceptance().testAccuracyAbove(), "acceptance.testAccuracyAbove", 0, true, 1, false);
         }
+        if (spec.acceptance() != null && spec.acceptance().testAllHeadsAccuracyAbove() != null) {
+            range(spec.acceptance().testAllHeadsAccuracyAbove(), "acceptance.testAllHeadsAccuracyAbove", 0, true, 1,
+                    false);
+            if (spec.heads() < 2) {
+                throw fail("acceptance.testAllHeadsAccuracyAbove", "needs several heads; allowed: only with "
+                        + "model.output.heads of 2 or more (use testAccuracyAbove)");
+            }
+        }
         if (spec.reference() != null) {
             checkPerHead(spec.reference().testAccuracy(), "reference.testAccuracy", spec.heads(), 1);
             checkPerHead(spec.reference().devAccuracy(), "reference.devAccuracy", spec.heads(), 1);
@@ -174,8 +182,8 @@ final class SpecValidator {
                 range(required(k.filters(), at + ".filters", "a whole number"), at + ".filters", 1, true, 4096, true);
                 int kernel = required(k.kernel(), at + ".kernel", "a whole number");
                 range(k.stride(), at + ".stride", 1, true, 64, true);
-                range(k.padding(), at + ".padding", 0, true, 64, true);
-                int ph = h + 2 * k.padding(), pw = w + 2 * k.padding();
+                checkPadding(k, at);
+                int ph = h + k.paddingBefore() + k.paddingAfter(), pw = w + k.paddingBefore() + k.paddingAfter();
                 if (kernel < 1 || kernel > Math.min(ph, pw)) {
                     throw fail(at + ".kernel", kernel + " does not fit the " + ph + "x" + pw + " input it receives; "
                             + "allowed: 1.." + Math.min(ph, pw));
@@ -185,14 +193,21 @@ final class SpecValidator {
                 w = (pw - kernel) / k.stride() + 1;
             } else if (layer instanceof LayerSpec.MaxPool p) {
                 if (flat) throw fail(at, "maxpool needs an image input but receives a flat vector of " + c);
-                int size = required(p.size(), at + ".size", "a whole number");
-                if (size < 1 || size > Math.min(h, w)) {
-                    throw fail(at + ".size", size + " does not fit the " + h + "x" + w + " input it receives; "
-                            + "allowed: 1.." + Math.min(h, w));
-                }
-                range(p.effectiveStride(), at + ".stride", 1, true, 64, true);
-                h = (h - size) / p.effectiveStride() + 1;
-                w = (w - size) / p.effectiveStride() + 1;
+                int[] out = pool(at, p.size(), p.stride(), h, w);
+                h = out[0];
+                w = out[1];
+            } else if (layer instanceof LayerSpec.AvgPool p) {
+                if (flat) throw fail(at, "avgpool needs an image input but receives a flat vector of " + c);
+                int[] out = pool(at, p.size(), p.stride(), h, w);
+                h = out[0];
+                w = out[1];
+            } else if (layer instanceof LayerSpec.GlobalAvgPool) {
+                if (flat) throw fail(at, "globalavgpool needs an image input but receives a flat vector of " + c);
+                h = 1;
+                w = 1;
+            } else if (layer instanceof LayerSpec.BatchNorm b) {
+                range(b.momentum(), at + ".momentum", 0, true, 1, true);
+                range(b.eps(), at + ".eps", 0, false, 1, true);
             } else if (layer instanceof LayerSpec.Flatten) {
                 if (!flat) {
                     c = c * h * w;
@@ -210,16 +225,46 @@ final class SpecValidator {
         }
     }
 
+    /** A pooling window of {@code size} and {@code stride} on an h x w image: the output's height and width. */
+    private int[] pool(String at, Integer sizeGiven, Integer strideGiven, int h, int w) {
+        int size = required(sizeGiven, at + ".size", "a whole number");
+        int stride = strideGiven == null ? size : strideGiven;
+        if (size < 1 || size > Math.min(h, w)) {
+            throw fail(at + ".size", size + " does not fit the " + h + "x" + w + " input it receives; "
+                    + "allowed: 1.." + Math.min(h, w));
+        }
+        range(stride, at + ".stride", 1, true, 64, true);
+        return new int[] {(h - size) / stride + 1, (w - size) / stride + 1};
+    }
+
+    private void checkPadding(LayerSpec.Conv2d k, String at) {
+        Object padding = k.padding();
+        if (padding instanceof Integer p) {
+            range(p, at + ".padding", 0, true, 64, true);
+        } else if (!k.samePadding()) {
+            throw fail(at + ".padding", "'" + padding + "' is not a padding; allowed: a whole number of pixels, or same");
+        } else if (k.stride() != 1) {
+            throw fail(at + ".padding", "same needs stride 1 (torch refuses padding='same' for strided convolutions: "
+                    + "the output could not be as large as the input); allowed: stride: 1, or a number of pixels");
+        }
+    }
+
     private void checkTraining(TrainingSpec t) {
         TrainingSpec.OptimizerSpec o = required(t.optimizer(), "training.optimizer", "{type: sgd, learningRate: ...}");
-        if (!"sgd".equals(o.type())) {
-            throw fail("training.optimizer.type", "unknown optimizer '" + o.type() + "'; allowed: sgd");
+        checkOptimizer(o);
+        if (t.schedule() != null) checkSchedule(t.schedule(), t.epochs(), o);
+        if (t.augmentation() != null) {
+            TrainingSpec.AugmentationSpec a = t.augmentation();
+            range(a.rotation(), "training.augmentation.rotation", 0, true, 180, true);
+            range(a.shift(), "training.augmentation.shift", 0, true, 64, true);
+            range(a.scale(), "training.augmentation.scale", 0, true, 1, false);
         }
-        range(required(o.learningRate(), "training.optimizer.learningRate", "a number > 0"),
-                "training.optimizer.learningRate", 0, false, 10, true);
-        range(o.momentum(), "training.optimizer.momentum", 0, true, 1, false);
-        if (o.nesterov() && o.momentum() <= 0) {
-            throw fail("training.optimizer.nesterov", "Nesterov momentum needs momentum > 0 (as in torch.optim.SGD)");
+        if (t.patience() != null) {
+            range(t.patience(), "training.patience", 1, true, 10000, true);
+            if (!t.keepsBest()) {
+                throw fail("training.patience", "early stopping needs the best epoch kept; allowed: only with keepBest: "
+                        + "true");
+            }
         }
         range(required(t.batchSize(), "training.batchSize", "a whole number"), "training.batchSize", 1, true, 65536, true);
         range(required(t.epochs(), "training.epochs", "a whole number"), "training.epochs", 1, true, 10000, true);
@@ -232,5 +277,113 @@ final class SpecValidator {
             throw fail("training.generator", "unknown generator '" + t.generator() + "'; allowed: torch (PyTorch's, "
                     + "as torch.manual_seed seeds it), nd4j");
         }
+    }
+
+    private static final String OPT = "training.optimizer.";
+
+    private void checkOptimizer(TrainingSpec.OptimizerSpec o) {
+        String type = o.type();
+        if (!TrainingSpec.OptimizerSpec.TYPES.contains(type)) {
+            throw fail(OPT + "type", "unknown optimizer '" + type + "'; allowed: "
+                    + String.join(", ", TrainingSpec.OptimizerSpec.TYPES));
+        }
+        range(required(o.learningRate(), OPT + "learningRate", "a number > 0"), OPT + "learningRate", 0, false, 10, true);
+        boolean sgd = TrainingSpec.OptimizerSpec.SGD.equals(type);
+        boolean rmsprop = TrainingSpec.OptimizerSpec.RMSPROP.equals(type);
+        boolean adam = !sgd && !rmsprop;
+        only(o.momentum(), OPT + "momentum", type, !adam, "sgd, rmsprop");
+        only(o.nesterov(), OPT + "nesterov", type, sgd, "sgd");
+        only(o.betas(), OPT + "betas", type, adam, "adam, adamw");
+        only(o.alpha(), OPT + "alpha", type, rmsprop, "rmsprop");
+        only(o.eps(), OPT + "eps", type, !sgd, "adam, adamw, rmsprop");
+        if (o.momentum() != null) range(o.momentum(), OPT + "momentum", 0, true, 1, false);
+        if (sgd && o.nesterov() && o.momentum() <= 0) {
+            throw fail(OPT + "nesterov", "Nesterov momentum needs momentum > 0 (as in torch.optim.SGD)");
+        }
+        if (o.betas() != null) {
+            if (o.betas().size() != 2 || o.betas().stream().anyMatch(java.util.Objects::isNull)) {
+                throw fail(OPT + "betas", o.betas() + " is not a pair; allowed: [beta1, beta2], e.g. [0.9, 0.999]");
+            }
+            range(o.betas().get(0), OPT + "betas[0]", 0, true, 1, false);
+            range(o.betas().get(1), OPT + "betas[1]", 0, true, 1, false);
+        }
+        if (o.alpha() != null) range(o.alpha(), OPT + "alpha", 0, true, 1, true);
+        if (o.eps() != null) range(o.eps(), OPT + "eps", 0, false, 1, true);
+        if (o.weightDecay() != null) range(o.weightDecay(), OPT + "weightDecay", 0, true, 10, true);
+    }
+
+    /** A setting that belongs to other types than the one given is refused, naming the types it belongs to. */
+    private void only(Object value, String field, String type, boolean belongs, String types) {
+        if (value != null && !belongs) {
+            throw fail(field, "not a setting of " + type + "; allowed: only for " + types);
+        }
+    }
+
+    private static final String SCHEDULE = "training.schedule.";
+
+    private void checkSchedule(TrainingSpec.ScheduleSpec s, Integer epochs, TrainingSpec.OptimizerSpec o) {
+        String type = required(s.type(), SCHEDULE + "type", String.join(", ", TrainingSpec.ScheduleSpec.TYPES));
+        if (!TrainingSpec.ScheduleSpec.TYPES.contains(type)) {
+            throw fail(SCHEDULE + "type", "unknown schedule '" + type + "'; allowed: "
+                    + String.join(", ", TrainingSpec.ScheduleSpec.TYPES));
+        }
+        if (!List.of(TrainingSpec.ScheduleSpec.BATCH, TrainingSpec.ScheduleSpec.EPOCH).contains(s.stepEvery())) {
+            throw fail(SCHEDULE + "stepEvery", "'" + s.stepEvery() + "' is not a step; allowed: batch, epoch");
+        }
+        boolean step = TrainingSpec.ScheduleSpec.STEP.equals(type), multi = TrainingSpec.ScheduleSpec.MULTI_STEP.equals(type),
+                cosine = TrainingSpec.ScheduleSpec.COSINE.equals(type),
+                oneCycle = TrainingSpec.ScheduleSpec.ONE_CYCLE.equals(type);
+        onlyFor(s.stepSize(), "stepSize", type, step, "step");
+        onlyFor(s.milestones(), "milestones", type, multi, "multiStep");
+        onlyFor(s.gamma(), "gamma", type, step || multi, "step, multiStep");
+        onlyFor(s.tMax(), "tMax", type, cosine, "cosine");
+        onlyFor(s.etaMin(), "etaMin", type, cosine, "cosine");
+        for (Object[] f : new Object[][] {{s.pctStart(), "pctStart"}, {s.divFactor(), "divFactor"},
+                {s.finalDivFactor(), "finalDivFactor"}, {s.cycleMomentum(), "cycleMomentum"},
+                {s.baseMomentum(), "baseMomentum"}, {s.maxMomentum(), "maxMomentum"}}) {
+            onlyFor(f[0], (String) f[1], type, oneCycle, "oneCycle");
+        }
+        onlyFor(s.warmup(), "warmup", type, !oneCycle, "constant, cosine, multiStep, step (oneCycle warms up itself)");
+        if (step) range(required(s.stepSize(), SCHEDULE + "stepSize", "a whole number of steps"), SCHEDULE + "stepSize",
+                1, true, Integer.MAX_VALUE, true);
+        if (multi) {
+            List<Integer> m = required(s.milestones(), SCHEDULE + "milestones", "a list of steps, e.g. [5, 8]");
+            for (int i = 0; i < m.size(); i++) {
+                int v = required(m.get(i), SCHEDULE + "milestones[" + i + "]", "a whole number");
+                if (v < 1 || i > 0 && v <= m.get(i - 1)) {
+                    throw fail(SCHEDULE + "milestones[" + i + "]", v + " is out of order; allowed: steps from 1, "
+                            + "increasing");
+                }
+            }
+        }
+        if (s.gamma() != null) range(s.gamma(), SCHEDULE + "gamma", 0, false, 10, true);
+        if (s.tMax() != null) range(s.tMax(), SCHEDULE + "tMax", 1, true, Integer.MAX_VALUE, true);
+        if (s.etaMin() != null) range(s.etaMin(), SCHEDULE + "etaMin", 0, true, 10, true);
+        if (oneCycle) {
+            range(s.pctStart(), SCHEDULE + "pctStart", 0, false, 1, false);
+            range(s.divFactor(), SCHEDULE + "divFactor", 0, false, 1e9, true);
+            range(s.finalDivFactor(), SCHEDULE + "finalDivFactor", 0, false, 1e12, true);
+            if (s.cyclesMomentum()) {
+                range(s.baseMomentum(), SCHEDULE + "baseMomentum", 0, true, 1, false);
+                range(s.maxMomentum(), SCHEDULE + "maxMomentum", 0, true, 1, false);
+            } else {
+                onlyFor(s.baseMomentum(), "baseMomentum", type, false, "oneCycle with cycleMomentum: true");
+                onlyFor(s.maxMomentum(), "maxMomentum", type, false, "oneCycle with cycleMomentum: true");
+            }
+            if (!s.perBatch() && epochs != null && s.pctStart() * epochs < 2) {
+                throw fail(SCHEDULE + "pctStart", s.pctStart() + " of " + epochs + " epochs leaves the warm-up phase "
+                        + "less than 2 steps (OneCycleLR divides by its length); allowed: stepEvery: batch, or more "
+                        + "epochs, or a larger pctStart");
+            }
+        }
+        if (s.warmup() != null) {
+            range(required(s.warmup().steps(), SCHEDULE + "warmup.steps", "a whole number of steps"),
+                    SCHEDULE + "warmup.steps", 1, true, Integer.MAX_VALUE, true);
+            range(s.warmup().startFactor(), SCHEDULE + "warmup.startFactor", 0, false, 1, true);
+        }
+    }
+
+    private void onlyFor(Object value, String field, String type, boolean belongs, String types) {
+        only(value, SCHEDULE + field, type, belongs, types);
     }
 }

@@ -36,6 +36,8 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
     public static final int FORMAT = 2;
     public static final String MODEL = "model.zip";
     public static final String FILE = "checkpoint.json";
+    /** keepBest: the network of the best epoch on the dev set so far (parameters only), which the run tests. */
+    public static final String BEST_MODEL = "best.zip";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     /** Saves the network and the training position reached after {@code epochs.size()} epochs. */
@@ -51,6 +53,34 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
             AtomicFiles.write(runDir.resolve(FILE), JSON.writeValueAsBytes(c));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the checkpoint in " + runDir + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** keepBest: saves {@code net} as the best epoch's network of the run. */
+    public static void saveBest(Path runDir, MultiLayerNetwork net) {
+        try {
+            AtomicFiles.write(runDir.resolve(BEST_MODEL), out -> ModelSerializer.writeModel(net, out, false));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot save " + runDir.resolve(BEST_MODEL) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** keepBest: the best epoch's network of a run. */
+    public static MultiLayerNetwork best(Path runDir) {
+        try {
+            return ModelSerializer.restoreMultiLayerNetwork(runDir.resolve(BEST_MODEL).toFile(), false);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + runDir.resolve(BEST_MODEL) + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A resumed run takes over the best network so far of the run it continues (runs never share files). */
+    public static void copyBest(Path fromDir, Path runDir) {
+        if (!Files.isRegularFile(fromDir.resolve(BEST_MODEL))) return;
+        try {
+            AtomicFiles.write(runDir.resolve(BEST_MODEL), Files.readAllBytes(fromDir.resolve(BEST_MODEL)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot copy " + fromDir.resolve(BEST_MODEL) + ": " + e.getMessage(), e);
         }
     }
 

@@ -8,6 +8,8 @@ import java.util.List;
  * over the batches of the spec's size, remainder dropped: 9,984 of 10,000 MNIST images with batch 32);
  * {@code accuracyExact} counts all {@code imagesExact} images. {@code confusion.get(head)[true][predicted]}.
  * {@code misclassified}: the worst wrongly classified test images (any head wrong), worst first.
+ * {@code epoch}: the epoch whose network was tested (the best on the dev set with {@code keepBest}, else the last);
+ * absent in reports written before it was recorded.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TestMetrics(
@@ -20,7 +22,16 @@ public record TestMetrics(
         List<int[][]> confusion,
         double seconds,
         double imagesPerSecond,
-        List<Misclassified> misclassified) {
+        List<Misclassified> misclassified,
+        Integer epoch) {
+
+    /** Without the tested epoch, as reports written before it was recorded. */
+    public TestMetrics(List<Double> loss, List<Double> accuracy, List<Double> accuracyExact, Double allHeadsAccuracy,
+                       int images, int imagesExact, List<int[][]> confusion, double seconds, double imagesPerSecond,
+                       List<Misclassified> misclassified) {
+        this(loss, accuracy, accuracyExact, allHeadsAccuracy, images, imagesExact, confusion, seconds, imagesPerSecond,
+                misclassified, null);
+    }
 
     /**
      * A test image with at least one head wrong: its index in the test set, per head the true and predicted

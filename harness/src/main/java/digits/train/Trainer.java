@@ -50,18 +50,24 @@ public final class Trainer {
         float[] gradient = new float[batchSize * heads * classes];
         Features devFeatures = Features.of(data.dev());
         List<EpochMetrics> epochs = new ArrayList<>();
+        Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
         int iteration = from == null ? 0 : from.iteration();
+        List<EpochMetrics> history = new ArrayList<>(from == null ? List.of() : from.epochs());
         for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= spec.training().epochs(); epoch++) {
+            if (patienceRunOut(history)) break; // (checked first, so a resumed run stops where it would have)
             double[] lossSum = new double[heads];
             double[] accSum = new double[heads];
             double allHeadsSum = 0;
             progress.startEpoch(epoch, spec.training().epochs(), train.count(), batchSize);
             long start = System.nanoTime();
+            double rate = net.learningRate(iteration, epoch - 1);
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
+                INDArray x = augmentation == null ? train.features(b)
+                        : augmentation.apply(train.features(b), epoch, (long) b * batchSize);
                 SoftmaxHeads.Result r;
                 try {
-                    r = step(net, train.features(b), y, classes, gradient, iteration, epoch - 1);
+                    r = step(net, x, y, classes, gradient, iteration, epoch - 1);
                 } catch (ArithmeticException e) { // the direct step's check of the weights (see DirectStep)
                     progress.endEpoch();
                     throw new DivergedException(e.getMessage(), epoch, b + 1,
@@ -93,15 +99,52 @@ public final class Trainer {
                     heads > 1 ? allHeadsSum / train.count() : null,
                     dev.batchMeanLoss(batchSize), dev.batchMeanAccuracy(batchSize), dev.exactAccuracy(),
                     heads > 1 ? dev.allHeadsAccuracy() : null, trainSeconds, devSeconds,
-                    train.count() * (double) batchSize / trainSeconds);
+                    train.count() * (double) batchSize / trainSeconds, rate,
+                    net.learningRate(iteration - 1, epoch - 1));
             epochs.add(m);
+            history.add(m);
             listener.epochDone(m, net, iteration);
         }
         return epochs;
     }
 
+    /**
+     * The epoch with the best dev accuracy (every head right, with several heads; all dev images), the earliest of
+     * equals; 0 for none.
+     */
+    public static int bestEpoch(List<EpochMetrics> epochs) {
+        int best = 0;
+        double score = Double.NEGATIVE_INFINITY;
+        for (EpochMetrics e : epochs) {
+            double s = devScore(e);
+            if (s > score) {
+                score = s;
+                best = e.epoch();
+            }
+        }
+        return best;
+    }
+
+    private static double devScore(EpochMetrics e) {
+        if (e.devAllHeadsAccuracy() != null) return e.devAllHeadsAccuracy();
+        return e.devAccuracyExact() == null || e.devAccuracyExact().isEmpty() ? e.devAccuracy().get(0)
+                : e.devAccuracyExact().get(0);
+    }
+
+    /** {@code training.patience}: that many epochs have passed since the best one. */
+    boolean patienceRunOut(List<EpochMetrics> history) {
+        Integer patience = spec.training().patience();
+        if (patience == null || history.isEmpty()) return false;
+        return history.get(history.size() - 1).epoch() - bestEpoch(history) >= patience;
+    }
+
     /** The seed's test evaluation, plus exact whole-set figures and confusion matrices. */
     public TestMetrics test(MultiLayerNetwork net, DataSplit data) {
+        return test(net, data, null);
+    }
+
+    /** As {@link #test(MultiLayerNetwork, DataSplit)}, naming the epoch whose network {@code net} is. */
+    public TestMetrics test(MultiLayerNetwork net, DataSplit data, Integer epoch) {
         int batchSize = spec.training().batchSize();
         Features features = Features.of(data.test()); // data preparation, not evaluation: before the clock starts
         long start = System.nanoTime();
@@ -109,7 +152,7 @@ public final class Trainer {
         double seconds = (System.nanoTime() - start) / 1e9;
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
-                test.confusion(), seconds, test.count() / seconds, misclassified(test));
+                test.confusion(), seconds, test.count() / seconds, misclassified(test), epoch);
     }
 
     /** How many of the worst misclassified test images a report lists (and shows). */

@@ -66,14 +66,9 @@ class FaultsTest {
 
     @Test
     void sigtermLeavesAnInterruptedReportAndResumeGivesTheNumbersOfAnUninterruptedRun() throws Exception {
-        TestData.mnist();
         Path experiments = experiments("long", LONG);
         Path reports = dir.resolve("reports");
-        Path out = dir.resolve("forked.log");
-        Process p = ForkedRun.start(out, experiments.toString(), reports.toString(), "long");
-        Path runDir = waitForEpochs(reports.resolve("long"), 3, p, out);
-        p.destroy(); // SIGTERM
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        Path runDir = sigtermAfterThreeEpochs(experiments, reports, "long");
 
         RunReport interrupted = Reports.read(runDir.resolve("report.json"));
         assertThat(interrupted.status()).isEqualTo(RunReport.Status.interrupted);
@@ -123,6 +118,39 @@ class FaultsTest {
 
         ExperimentRunner.Result straight = h.run("long");
         assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
+        assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
+        assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
+    }
+
+    /**
+     * The training beyond the seed: batch norm's running statistics, AdamW's moments under a one-cycle schedule
+     * stepped per batch, augmentation drawn per epoch, and the best epoch's network must all survive a SIGTERM.
+     */
+    static final String MODERN = LONG.replace("name: long", "name: modern")
+            .replace("    - {type: dense, units: 32}\n", "    - {type: dense, units: 32}\n    - {type: batchnorm}\n")
+            .replace("  optimizer: {type: sgd, learningRate: 0.05, momentum: 0.9}\n", """
+                      optimizer: {type: adamw, learningRate: 0.01}
+                      schedule: {type: oneCycle}
+                      augmentation: {rotation: 10, shift: 2, scale: 0.1}
+                      keepBest: true
+                      patience: 30
+                    """);
+
+    @Test
+    void sigtermThenResumeGivesTheNumbersOfAnUninterruptedRunWithTheModernVocabulary() throws Exception {
+        assertThat(MODERN).contains("batchnorm", "adamw", "keepBest");
+        Path experiments = experiments("modern", MODERN);
+        Path reports = dir.resolve("reports");
+        Path runDir = sigtermAfterThreeEpochs(experiments, reports, "modern");
+        assertThat(Reports.read(runDir.resolve("report.json")).status()).isEqualTo(RunReport.Status.interrupted);
+        assertThat(runDir.resolve(Checkpoint.BEST_MODEL)).isNotEmptyFile();
+
+        Harness h = harness(experiments, reports, new ArrayList<>());
+        ExperimentRunner.Result resumed = h.resume("modern", null);
+        ExperimentRunner.Result straight = h.run("modern");
+        assertThat(straight.report().epochs()).extracting(EpochMetrics::learningRate).doesNotHaveDuplicates();
+        assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
+        assertThat(resumed.report().test().epoch()).isEqualTo(straight.report().test().epoch());
         assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
         assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
     }
@@ -242,6 +270,17 @@ class FaultsTest {
     }
 
     /** The first run folder under {@code dir} once its report shows {@code epochs} epochs. */
+    /** Runs {@code name} in its own JVM and sends it SIGTERM once three epochs are done; returns its run folder. */
+    private Path sigtermAfterThreeEpochs(Path experiments, Path reports, String name) throws Exception {
+        TestData.mnist();
+        Path out = dir.resolve("forked.log");
+        Process p = ForkedRun.start(out, experiments.toString(), reports.toString(), name);
+        Path runDir = waitForEpochs(reports.resolve(name), 3, p, out);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return runDir;
+    }
+
     private static Path waitForEpochs(Path dir, int epochs, Process p, Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
@@ -267,6 +306,6 @@ class FaultsTest {
     private static List<EpochMetrics> withoutTimings(List<EpochMetrics> epochs) {
         return epochs.stream().map(e -> new EpochMetrics(e.epoch(), e.trainLoss(), e.trainAccuracy(),
                 e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(), e.devAllHeadsAccuracy(),
-                0, 0, 0)).toList();
+                0, 0, 0, e.learningRate(), e.learningRateEnd())).toList();
     }
 }

@@ -55,6 +55,51 @@ class HarnessTest {
                 null, false, Duration.ofSeconds(30), log::add));
     }
 
+    /** SMALL with the vocabulary beyond the seed: batch norm, AdamW under a cosine schedule, augmentation, keepBest. */
+    static final String MODERN = SMALL.replace("name: small", "name: modern")
+            .replace("    - {type: conv2d, filters: 4, kernel: 3}\n", "    - {type: conv2d, filters: 4, kernel: 3, padding: same}\n"
+                    + "    - {type: batchnorm}\n")
+            .replace("  optimizer: {type: sgd, learningRate: 0.05, momentum: 0.9, nesterov: true}\n", """
+                      optimizer: {type: adamw, learningRate: 0.01}
+                      schedule: {type: cosine}
+                      augmentation: {rotation: 10, shift: 2, scale: 0.1}
+                      keepBest: true
+                    """)
+            .replace("epochs: 2", "epochs: 4").replace("reference: {testAccuracy: 0.0}\n", "");
+
+    @Test
+    void theModernVocabularyTrainsRecordsTheRateAndTestsTheBestEpoch() throws IOException {
+        assertThat(MODERN).contains("batchnorm", "cosine", "keepBest", "epochs: 4").doesNotContain("reference");
+        Harness h = harness(new ArrayList<>());
+        Files.writeString(dir.resolve("experiments").resolve("modern.yaml"), MODERN);
+        List<String> log = new ArrayList<>();
+        ExperimentRunner.Result r = new Harness(new RunOptions(dir.resolve("experiments"),
+                TestData.root().resolve("data"), dir.resolve("reports"), null, false, Duration.ofSeconds(30), log::add))
+                .run("modern");
+        assertThat(r.report().status()).isEqualTo(RunReport.Status.completed);
+        // CosineAnnealingLR(T_max = 4 epochs) from 0.01: 0.01 * (1 + cos(pi k / 4)) / 2
+        double[] cosine = {0.01, 0.008535533905932738, 0.005, 0.0014644660940672624};
+        for (int e = 0; e < 4; e++) {
+            assertThat(r.report().epochs().get(e).learningRate()).isCloseTo(cosine[e],
+                    org.assertj.core.data.Offset.offset(1e-15));
+        }
+        int best = digits.train.Trainer.bestEpoch(r.report().epochs());
+        assertThat(r.report().test().epoch()).isEqualTo(best);
+        assertThat(log).contains("testing the network of epoch " + best + ", the best on the dev set (best.zip)");
+        assertThat(r.runDir().resolve("best.zip")).isNotEmptyFile();
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Learning rate");
+
+        // digits:samples draws the training images as epoch 1 and epoch 2 transform them: other pictures
+        Path one = h.samples("modern", 16, 1);
+        byte[] first = Files.readAllBytes(one);
+        assertThat(one.getFileName().toString()).isEqualTo("samples-augmented.png");
+        assertThat(Files.readAllBytes(h.samples("modern", 16, 2))).isNotEqualTo(first);
+        assertThat(Files.readAllBytes(h.samples("modern", 16, 1))).isEqualTo(first);
+        assertThatThrownBy(() -> h.samples("small", 16, 1)).isInstanceOf(IllegalArgumentException.class)
+                .hasMessageEndingWith("small.yaml: training.augmentation: missing; allowed: -Ddigits.augmented only "
+                        + "for a spec that augments its training images");
+    }
+
     @Test
     void sameSpecAndSeedGiveTheSameNumbersAndEachRunItsOwnFolder() throws IOException {
         List<String> log = new ArrayList<>();
@@ -67,7 +112,8 @@ class HarnessTest {
                 e.epoch(), e.trainLoss(), e.trainAccuracy(), e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(),
                 e.devAllHeadsAccuracy(), a.report().epochs().get(e.epoch() - 1).trainSeconds(),
                 a.report().epochs().get(e.epoch() - 1).devSeconds(),
-                a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond())).toList());
+                a.report().epochs().get(e.epoch() - 1).trainImagesPerSecond(), e.learningRate(), e.learningRateEnd()))
+                .toList());
         assertThat(a.report().test().accuracy()).isEqualTo(b.report().test().accuracy());
         assertThat(a.report().test().loss()).isEqualTo(b.report().test().loss());
 

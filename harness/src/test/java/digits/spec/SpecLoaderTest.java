@@ -83,7 +83,7 @@ class SpecLoaderTest {
         assertThat(s.model().output().classes()).isEqualTo(10);
         assertThat(s.training().weightInit()).isEqualTo("pytorch");
         assertThat(s.dataset().devFraction()).isEqualTo(0.1);
-        assertThat(s.model().layers().get(0)).isEqualTo(new LayerSpec.Conv2d(4, 3, 1, 0));
+        assertThat(s.model().layers().get(0)).isEqualTo(new LayerSpec.Conv2d(4, 3, 1, (Object) 0));
     }
 
     @Test
@@ -98,8 +98,8 @@ class SpecLoaderTest {
     /** Each bad input: the replacement applied to VALID, then the expected line, field and message part. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: batchSize, epochs, generator, optimizer, seed, weightInit
-            unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: conv2d, dense, dropout, flatten, leakyrelu, maxpool, relu
+            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize, epochs, generator, keepBest, optimizer, patience, schedule, seed, weightInit
+            unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: avgpool, batchnorm, conv2d, dense, dropout, flatten, globalavgpool, leakyrelu, maxpool, relu
             zero learning rate   | 'learningRate: 0.1'          | 'learningRate: 0'               | 15 | training.optimizer.learningRate: 0.0 is out of range; allowed: (0, 10]
             negative lr          | 'learningRate: 0.1'          | 'learningRate: -1'              | 15 | training.optimizer.learningRate: -1.0 is out of range
             batch size zero      | 'batchSize: 32'              | 'batchSize: 0'                  | 16 | training.batchSize: 0 is out of range; allowed: [1, 65536]
@@ -112,7 +112,8 @@ class SpecLoaderTest {
             missing field        | 'batchSize: 32'              | 'seed: 1'                       | 14 | training.batchSize: missing; expected a whole number
             name mismatch        | 'name: t'                    | 'name: other'                   | 1  | name: 'other' differs from the file name; allowed: 't'
             bad input shape      | 'input: [1, 28, 28]'         | 'input: [28, 28]'               | 6  | model.input: [28, 28] is not a shape
-            unknown optimizer    | 'type: sgd'                  | 'type: adam'                    | 15 | training.optimizer.type: unknown optimizer 'adam'; allowed: sgd
+            unknown optimizer    | 'type: sgd'                  | 'type: lbfgs'                   | 15 | training.optimizer.type: unknown optimizer 'lbfgs'; allowed: adam, adamw, rmsprop, sgd
+            momentum for adam    | 'type: sgd'                  | 'type: adam'                    | 15 | training.optimizer.momentum: not a setting of adam; allowed: only for sgd, rmsprop
             nesterov without m   | 'momentum: 0.9'              | 'momentum: 0'                   | 15 | training.optimizer.nesterov: Nesterov momentum needs momentum > 0
             unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx, multi-digit-mnist
             threshold above one  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 1.5'        | 19 | acceptance.testAccuracyAbove: 1.5 is out of range; allowed: [0, 1)

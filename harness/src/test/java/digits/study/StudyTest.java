@@ -58,7 +58,33 @@ class StudyTest {
         // a new leaf is bound like any spec field: an unknown one is refused with the fields that exist
         ObjectNode typo = Overrides.apply(baseline(), "training.bachSize", IntNode.valueOf(64));
         assertThatThrownBy(() -> SpecLoader.fromTree(typo)).isInstanceOf(SpecException.class)
-                .hasMessageContaining("training.bachSize: unknown field 'bachSize'; allowed: batchSize");
+                .hasMessageContaining("training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize");
+    }
+
+    @Test
+    void overridesReachTheVocabularyBeyondTheSeed() {
+        // the optimizer, its schedule, a layer, augmentation and the best epoch: dotted paths like any field
+        ObjectNode adamw = new ObjectMapper().createObjectNode().put("type", "adamw").put("learningRate", 0.001);
+        ObjectNode edited = Overrides.apply(baseline(), "training.optimizer", adamw);
+        // a block the spec does not have is set whole; inside one it has, field by field
+        ObjectMapper m = new ObjectMapper();
+        edited = Overrides.apply(edited, "training.schedule", m.createObjectNode().put("type", "step").put("stepSize", 2));
+        edited = Overrides.apply(edited, "training.schedule.type", TextNode.valueOf("cosine"));
+        edited = Overrides.apply(edited, "training.schedule.stepSize", com.fasterxml.jackson.databind.node.NullNode.instance);
+        edited = Overrides.apply(edited, "training.augmentation", m.createObjectNode().put("shift", 2));
+        edited = Overrides.apply(edited, "training.keepBest", com.fasterxml.jackson.databind.node.BooleanNode.TRUE);
+        edited = Overrides.apply(edited, "model.layers[2].type", TextNode.valueOf("batchnorm"));
+        ExperimentSpec spec = SpecLoader.fromTree(edited);
+        assertThat(spec.training().optimizer().type()).isEqualTo("adamw");
+        assertThat(spec.training().optimizer().weightDecay()).isEqualTo(0.01); // AdamW's default
+        assertThat(spec.training().schedule().type()).isEqualTo("cosine");
+        assertThat(spec.training().augmentation().shift()).isEqualTo(2.0);
+        assertThat(spec.training().keepsBest()).isTrue();
+        assertThat(spec.model().layers().get(2)).isInstanceOf(LayerSpec.BatchNorm.class);
+        // and a setting that does not belong to the optimizer is refused as in a spec file
+        ObjectNode wrong = Overrides.apply(edited, "training.optimizer.alpha", IntNode.valueOf(1));
+        assertThatThrownBy(() -> SpecLoader.fromTree(wrong)).isInstanceOf(SpecException.class)
+                .hasMessageContaining("training.optimizer.alpha: not a setting of adamw; allowed: only for rmsprop");
     }
 
     @Test

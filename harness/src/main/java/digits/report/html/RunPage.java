@@ -131,6 +131,9 @@ public record RunPage(String title, String experiment, String runId, String desc
         return r.acceptance().stream().map(c -> RunReport.ThresholdCheck.SEED_DELTA.equals(c.metric())
                 ? new Check("|test accuracy − notebook's|", head(c.head(), heads), "≤ " + Fmt.acc(c.threshold()),
                         Fmt.acc(c.actual()), Badge.verdict(c.passed()))
+                : RunReport.ThresholdCheck.ALL_HEADS.equals(c.metric())
+                ? new Check("test images with every head right", "", "> " + Fmt.acc(c.threshold()),
+                        Fmt.acc(c.actual()), Badge.verdict(c.passed()))
                 : new Check("test accuracy", head(c.head(), heads), "> " + Fmt.acc(c.threshold()),
                         Fmt.acc(c.actual()), Badge.verdict(c.passed()))).toList();
     }
@@ -207,6 +210,16 @@ public record RunPage(String title, String experiment, String runId, String desc
             charts.add(Chart.lines("throughput", "Training throughput", "epoch", "images/s", 0,
                     epochs.stream().map(EpochMetrics::epoch).toList(),
                     List.of(new Chart.Series("train images/s", Chart.TRAIN, false, false, speed))));
+        }
+        // the schedule's rate, where it moves (reports before it was recorded have none)
+        List<Double> start = epochs.stream().map(EpochMetrics::learningRate).toList();
+        List<Double> end = epochs.stream().map(EpochMetrics::learningRateEnd).toList();
+        if (start.stream().noneMatch(Objects::isNull) && end.stream().noneMatch(Objects::isNull)
+                && java.util.stream.Stream.concat(start.stream(), end.stream()).distinct().count() > 1) {
+            charts.add(Chart.lines("rate", "Learning rate", "epoch", "rate", 6,
+                    epochs.stream().map(EpochMetrics::epoch).toList(),
+                    List.of(new Chart.Series("at the epoch's first step", Chart.TRAIN, false, true, start),
+                            new Chart.Series("at its last step", Chart.DEV, false, true, end))));
         }
         return charts;
     }
