@@ -12,10 +12,13 @@ import digits.study.StudyRunner;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -69,6 +72,18 @@ public final class SingleRun {
             Failures.print(e);
             System.exit(1);
         }
+    }
+
+    /**
+     * This JVM's heap and JavaCPP limits ({@code -Xmx}, {@code -Xms}, {@code -Dorg.bytedeco.javacpp.*}): what a run's
+     * own JVM gets by default, so it has the memory a run in this JVM would have had.
+     */
+    public static List<String> memorySettings() {
+        List<String> out = new ArrayList<>();
+        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
+            if (arg.startsWith("-Xmx") || arg.startsWith("-Xms") || arg.startsWith("-Dorg.bytedeco.javacpp.")) out.add(arg);
+        }
+        return List.copyOf(out);
     }
 
     /** Exits (running the shutdown hooks: the run's report says interrupted) when standard input ends. */

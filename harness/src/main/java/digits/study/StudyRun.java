@@ -9,6 +9,7 @@ import digits.train.Checkpoint;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.util.Comparator;
 import java.util.Optional;
@@ -65,7 +66,9 @@ public final class StudyRun {
         String hash = SpecHash.of(spec);
         if (!Files.isDirectory(dir)) return Optional.empty();
         try (Stream<Path> runs = Files.list(dir)) {
-            return runs.filter(Files::isDirectory).map(d -> d.resolve(Reports.REPORT_JSON)).filter(Files::isRegularFile)
+            // run folders only: `latest` is a link that moves with the next run
+            return runs.filter(d -> Files.isDirectory(d, LinkOption.NOFOLLOW_LINKS))
+                    .map(d -> d.resolve(Reports.REPORT_JSON)).filter(Files::isRegularFile)
                     .filter(f -> {
                         try {
                             RunReport r = Reports.read(f);

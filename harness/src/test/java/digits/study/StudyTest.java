@@ -156,6 +156,9 @@ class StudyTest {
         write(runs.resolve("20260101-000003"), "diverged", hash);
         write(runs.resolve("20260101-000004"), "failed", hash);
         assertThat(StudyRun.result(runsDir, spec)).contains(runs.resolve("20260101-000003/report.json"));
+        // never through `latest`, a link that moves with the next run
+        Files.createSymbolicLink(runs.resolve("latest"), Path.of("20260101-000000"));
+        assertThat(StudyRun.result(runsDir, spec)).contains(runs.resolve("20260101-000003/report.json"));
         // a change to the spec changes its hash
         ExperimentSpec other = SpecLoader.fromTree(Overrides.apply(baseline(), "training.epochs", IntNode.valueOf(9)));
         assertThat(SpecHash.of(other)).isNotEqualTo(hash);

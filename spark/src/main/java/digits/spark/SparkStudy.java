@@ -1,16 +1,15 @@
 package digits.spark;
 
 import digits.harness.Failures;
+import digits.harness.SingleRun;
 import digits.io.AtomicFiles;
 import digits.run.RunOptions;
 import digits.spec.SpecCatalog;
 import digits.study.StudyLoader;
 import digits.study.StudyRunner;
-import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,8 +23,10 @@ import org.apache.spark.api.java.JavaSparkContext;
  * when {@code -Ddigits.spark.master} is given (Maven's class path and Java 17's module rules get in Spark's way in
  * Maven's JVM); on a cluster, spark-submit starts it from the assembly jar (README, Studies on Apache Spark).
  *
- * <p>{@code digits.spark.SparkStudy --master M --study NAME --experiments DIR --data-root DIR --reports DIR
- * [--data-dir DIR] [--progress-seconds N] [--task-jvm-args "-Xmx6g ..."] [--conf key=value]... [--result-file F]}.
+ * <p>{@code digits.spark.SparkStudy [--master M] --study NAME --experiments DIR --data-root DIR --reports DIR
+ * [--data-dir DIR] [--progress-seconds N] [--task-jvm-args "-Xmx6g ..."] [--conf key=value]... [--result-file F]};
+ * without {@code --master}, spark-submit's. The training JVMs get this JVM's heap and JavaCPP limits unless
+ * {@code --task-jvm-args} says otherwise.
  * The runs honour {@code -Ddigits.threads}, {@code -Ddigits.directStep} and {@code -Ddigits.layerThreads} given to
  * this JVM. Exit status 0: study.json written (its path in the result file); 1: an error, in one line on standard
  * error.
@@ -51,8 +52,11 @@ public final class SparkStudy {
                     Path.of(a.get("reports")), a.containsKey("data-dir") ? Path.of(a.get("data-dir")) : null, false,
                     Duration.ofSeconds(Long.parseLong(a.getOrDefault("progress-seconds", "30"))), System.out::println);
             List<String> jvm = a.containsKey("task-jvm-args") ? List.of(a.get("task-jvm-args").strip().split("\\s+"))
-                    : memorySettings();
-            StudyRunner.Result r = run(a.get("master"), conf, options, a.get("study"), jvm);
+                    : SingleRun.memorySettings();
+            // under spark-submit the master comes from its --master, as the spark.master system property
+            String master = a.containsKey("master") ? a.get("master") : new SparkConf().get("spark.master", null);
+            if (master == null) throw new IllegalArgumentException("-Ddigits.spark.master: missing (--master)");
+            StudyRunner.Result r = run(master, conf, options, a.get("study"), jvm);
             if (a.containsKey("result-file")) {
                 AtomicFiles.write(Path.of(a.get("result-file")), r.dir().resolve("study.json").toAbsolutePath()
                         .toString().getBytes(StandardCharsets.UTF_8));
@@ -119,14 +123,5 @@ public final class SparkStudy {
             if (v != null) out.put(key, v);
         }
         return Map.copyOf(out);
-    }
-
-    /** This JVM's heap and JavaCPP limits, which the training JVMs get by default. */
-    static List<String> memorySettings() {
-        List<String> out = new ArrayList<>();
-        for (String arg : ManagementFactory.getRuntimeMXBean().getInputArguments()) {
-            if (arg.startsWith("-Xmx") || arg.startsWith("-Xms") || arg.startsWith("-Dorg.bytedeco.javacpp.")) out.add(arg);
-        }
-        return List.copyOf(out);
     }
 }

@@ -50,7 +50,7 @@ class LocalClusterTest {
     void twoExecutorJvmsGiveTheSequentialStudysFiguresBitForBit() throws Exception {
         Path reports = dir.resolve("reports");
         StudyRunner.Result r = SparkStudy.run(MASTER, Map.of(), TinyStudy.options(TinyStudy.experiments(dir,
-                TinyStudy.EPOCHS), reports, l -> { }), "tiny-study", SparkStudy.memorySettings());
+                TinyStudy.EPOCHS), reports, l -> { }), "tiny-study", digits.harness.SingleRun.memorySettings());
 
         assertThat(TinyStudy.fingerprints(TinyStudy.readStudy(r.dir().resolve("study.json")), reports))
                 .isEqualTo(TinyStudy.sequential());
@@ -73,7 +73,7 @@ class LocalClusterTest {
         Path reports = dir.resolve("reports");
         var options = TinyStudy.options(TinyStudy.experiments(dir, TinyStudy.EPOCHS), reports, l -> { });
         Future<StudyRunner.Result> study = driver.submit(() -> SparkStudy.run(MASTER, Map.of(), options, "tiny-study",
-                SparkStudy.memorySettings()));
+                digits.harness.SingleRun.memorySettings()));
 
         // a run in the middle: two epochs saved, more to come
         Path victim = null;

@@ -29,7 +29,7 @@ class LocalRetryTest {
         StudyRunner.Result result;
         try {
             result = SparkStudy.run("local[2,2]", Map.of(), TinyStudy.options(experiments, reports, log::add),
-                    "tiny-study", SparkStudy.memorySettings());
+                    "tiny-study", digits.harness.SingleRun.memorySettings());
         } finally {
             System.clearProperty("digits.spark.failOnce");
         }

@@ -1,0 +1,52 @@
+#!/usr/bin/env bash
+# Studies one run after another in Maven's JVM against embedded Spark (local[N], N = this machine's cores): the wall
+# time of `mvn digits:run` for mlp-study-10 (15 runs) and a small CNN study (the seed CNN on the first 12,000
+# training images for 2 epochs, two variants by two seeds), alternately, each in a fresh reports folder so nothing
+# is reused; then the median of each. BENCHMARKS.md, "Studies: sequential or on Spark".
+#
+# Usage: scripts/spark_vs_sequential.sh [rounds, default 3]; extra Maven options in MVN_ARGS (-o, -Dmaven.repo.local=).
+# Needs the plugin and digits-spark installed (`mvn -B install -Pspark -DskipTests`).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+rounds=${1:-3}
+cores=$(nproc)
+work=$(mktemp -d)
+mkdir -p "$work/cnn-experiments"
+cp experiments/cnn.yaml "$work/cnn-experiments/"
+cat > "$work/cnn-experiments/cnn-study-small.yaml" <<'YAML'
+name: cnn-study-small
+description: the seed CNN on its first 12,000 training images for 2 epochs, at two learning rates, two seeds each
+study:
+  base: cnn
+  overrides: {dataset.trainLimit: 12000, training.epochs: 2}
+  repeats: 2
+  variants:
+    - {name: lr-0.02, overrides: {training.optimizer.learningRate: 0.02}}
+YAML
+
+# run LABEL EXPERIMENTS_DIR STUDY [MASTER]: one digits:run, timed; its log kept beside the figures
+run() {
+  local out="$work/$1-$(date +%s%N)" start end
+  start=$(date +%s.%N)
+  if ! mvn -B ${MVN_ARGS:-} digits:run -Dexperiment="$3" -Ddigits.experimentsDir="$2" -Ddigits.reportsDir="$out" \
+      ${4:+-Ddigits.spark.master=$4} > "$out.log" 2>&1; then
+    echo "failed: see $out.log" >&2
+    exit 1
+  fi
+  end=$(date +%s.%N)
+  # the 1-minute load average after the run: other work on the machine shows here
+  printf '%s %s %.1f load %s\n' "$3" "${4:-sequential}" "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+}
+
+lscpu | sed -n 's/^Model name: *//p; s/^CPU(s): *//p' | paste -sd ' ' -
+for r in $(seq "$rounds"); do
+  run mlp experiments mlp-study-10
+  run mlp experiments mlp-study-10 "local[$cores]"
+  run cnn "$work/cnn-experiments" cnn-study-small
+  run cnn "$work/cnn-experiments" cnn-study-small "local[$cores]"
+done | tee "$work/times.txt"
+echo "median wall time (s) over $rounds round(s):"
+sort -k1,1 -k2,2 -k3,3n "$work/times.txt" | awk '
+  { key = $1 " " $2; t[key, ++n[key]] = $3 }
+  END { for (k in n) { m = n[k]; mid = (m % 2) ? t[k, (m + 1) / 2] : (t[k, m / 2] + t[k, m / 2 + 1]) / 2; print k, mid } }' | sort
+echo "logs and reports: $work"

@@ -1,0 +1,85 @@
+package digits.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import digits.harness.SingleRun;
+import digits.report.RunReport;
+import digits.report.StudyReport;
+import digits.study.StudyRunner;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver stopped in the middle of a study (SIGTERM, as when Maven is stopped): its runs say interrupted, and the
+ * same study started again reuses what completed, continues what was interrupted, and ends with the figures of a
+ * study that was never stopped.
+ */
+class DriverInterruptTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aStudyStoppedOnTheDriverContinuesWhereItStopped() throws Exception {
+        Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
+        Path reports = dir.resolve("reports");
+        Path out = dir.resolve("driver.log");
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                SparkStudy.class.getName(), "--master", "local[2,2]", "--study", "tiny-study",
+                "--experiments", experiments.toString(), "--data-root", TinyStudy.root().resolve("data").toString(),
+                "--reports", reports.toString()));
+        Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+
+        // stop it once one run has completed and another is in the middle
+        while (true) {
+            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
+            var now = TinyStudy.reportsNow(reports).values();
+            boolean completed = now.stream().anyMatch(r -> r.status() == RunReport.Status.completed);
+            boolean middle = now.stream().anyMatch(r -> r.status() == RunReport.Status.running && r.epochs().size() >= 2);
+            if (completed && middle) break;
+            Thread.sleep(20);
+        }
+        driver.destroy();
+        assertThat(driver.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // the runs' JVMs see their driver go and say so
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (TinyStudy.reportsNow(reports).values().stream().anyMatch(r -> r.status() == RunReport.Status.running)) {
+            assertThat(System.nanoTime()).as("a run still says running").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Map<Path, RunReport> stopped = TinyStudy.reportsNow(reports);
+        List<Path> done = stopped.entrySet().stream().filter(e -> e.getValue().status() == RunReport.Status.completed)
+                .map(Map.Entry::getKey).toList();
+        List<Path> interrupted = stopped.entrySet().stream()
+                .filter(e -> e.getValue().status() == RunReport.Status.interrupted).map(Map.Entry::getKey).toList();
+        assertThat(done).isNotEmpty();
+        assertThat(interrupted).isNotEmpty();
+        assertThat(stopped.values()).allMatch(r -> r.status() == RunReport.Status.completed
+                || r.status() == RunReport.Status.interrupted);
+
+        StudyRunner.Result again = SparkStudy.run("local[2,2]", Map.of(), TinyStudy.options(experiments, reports,
+                l -> { }), "tiny-study", SingleRun.memorySettings());
+        StudyReport study = TinyStudy.readStudy(again.dir().resolve("study.json"));
+        assertThat(TinyStudy.fingerprints(study, reports)).isEqualTo(TinyStudy.sequential());
+        // what had completed is reused, what was interrupted is continued from its checkpoint
+        List<StudyReport.RunRef> runs = study.rows().stream().flatMap(r -> r.runs().stream()).toList();
+        assertThat(runs.stream().filter(StudyReport.RunRef::reused).map(r -> reports.resolve(r.report()).getParent()))
+                .containsExactlyInAnyOrderElementsOf(done);
+        for (Path stop : interrupted) {
+            String name = stop.getParent().getFileName() + "/" + stop.getFileName();
+            assertThat(runs).anySatisfy(r -> assertThat(TinyStudy.report(reports.resolve(r.report()).getParent())
+                    .resumedFrom()).isEqualTo(name));
+        }
+    }
+}
