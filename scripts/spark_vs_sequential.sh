@@ -39,11 +39,11 @@ run() {
 }
 
 lscpu | sed -n 's/^Model name: *//p; s/^CPU(s): *//p' | paste -sd ' ' -
+# odd rounds sequential first, even rounds Spark first: a drift in the machine's load falls on both
 for r in $(seq "$rounds"); do
-  run mlp experiments mlp-study-10
-  run mlp experiments mlp-study-10 "local[$cores]"
-  run cnn "$work/cnn-experiments" cnn-study-small
-  run cnn "$work/cnn-experiments" cnn-study-small "local[$cores]"
+  if [ $((r % 2)) = 1 ]; then order=("" "local[$cores]"); else order=("local[$cores]" ""); fi
+  for m in "${order[@]}"; do run mlp experiments mlp-study-10 "$m"; done
+  for m in "${order[@]}"; do run cnn "$work/cnn-experiments" cnn-study-small "$m"; done
 done | tee "$work/times.txt"
 echo "median wall time (s) over $rounds round(s):"
 sort -k1,1 -k2,2 -k3,3n "$work/times.txt" | awk '

@@ -49,6 +49,27 @@ final class SparkDriver {
     static final Pattern MASTER = Pattern.compile("local(\\[(\\*|\\d+)(\\s*,\\s*\\d+)?])?"
             + "|local-cluster\\[\\s*\\d+\\s*,\\s*\\d+\\s*,\\s*\\d+\\s*]|spark://\\S+|k8s://\\S+|yarn|mesos://\\S+");
     static final String ARTIFACT = "digits-spark";
+    /** -Ddigits.spark.master=none: one run after another in Maven's JVM. */
+    static final String NONE = "none";
+
+    /**
+     * digits-spark and Spark could not be had (no network, no checkout to build from): a study asked for no Spark
+     * master in particular may run in Maven's JVM instead.
+     */
+    static final class Unavailable extends UncheckedIOException {
+        Unavailable(String message, IOException cause) {
+            super(message, cause);
+        }
+    }
+
+    /**
+     * The master when none is given: embedded Spark with a run per core and two attempts per run, which trained the
+     * notebook's MLP study and a small CNN study faster than one run after another on two cores (BENCHMARKS.md); on
+     * one core there is nothing to share, and the runs stay in Maven's JVM.
+     */
+    static String defaultMaster(int cores) {
+        return cores >= 2 ? "local[" + cores + ",2]" : NONE;
+    }
     /** The digits.* settings a run honours, passed on to the driver (and from it to every training JVM). */
     static final List<String> RUN_PROPERTIES = List.of("digits.threads", "digits.layerThreads", "digits.directStep",
             "digits.spark.failOnce");
@@ -74,7 +95,7 @@ final class SparkDriver {
         if (!MASTER.matcher(master.strip()).matches()) {
             throw new IllegalArgumentException("-Ddigits.spark.master=" + master + ": allowed: local[N] or local[N,F] "
                     + "(this machine, N runs at once, F attempts per run), local[*], local-cluster[n,c,mb], "
-                    + "spark://host:port, k8s://https://host:port, yarn");
+                    + "spark://host:port, k8s://https://host:port, yarn, none");
         }
         this.master = master.strip();
         this.sparkConf = sparkConf;
@@ -180,17 +201,19 @@ final class SparkDriver {
         try {
             classPath = resolve();
         } catch (DependencyResolutionException e) {
-            if (!missing(e)) throw new UncheckedIOException(new IOException("cannot resolve " + coordinates() + ": "
-                    + e.getMessage(), e));
+            if (!missing(e)) throw unavailable("cannot resolve " + coordinates() + ": " + e.getMessage(), e);
             install();
             try {
                 classPath = resolve();
             } catch (DependencyResolutionException again) {
-                throw new UncheckedIOException(new IOException("cannot resolve " + coordinates() + " after building "
-                        + "it: " + again.getMessage(), again));
+                throw unavailable("cannot resolve " + coordinates() + " after building it: " + again.getMessage(), again);
             }
         }
         return classPath;
+    }
+
+    private static Unavailable unavailable(String message, Exception cause) {
+        return new Unavailable(message, cause instanceof IOException io ? io : new IOException(message, cause));
     }
 
     private List<Path> resolve() throws DependencyResolutionException {
@@ -220,8 +243,8 @@ final class SparkDriver {
     private void install() {
         Path pom = resolver.sourceRoot().resolve("spark").resolve("pom.xml");
         if (!Files.isRegularFile(pom)) {
-            throw new StudyException(coordinates() + " is not in the local Maven repository and there is no " + pom
-                    + " to build it from: run `mvn -B install -Pspark -DskipTests` in the digits checkout");
+            throw unavailable(coordinates() + " is not in the local Maven repository and there is no " + pom
+                    + " to build it from: run `mvn -B install -Pspark -DskipTests` in the digits checkout", null);
         }
         resolver.log().accept(coordinates() + " is not installed yet: building it from " + pom.getParent()
                 + " (the first study on Spark downloads Apache Spark, about 220 MB, once)");
@@ -238,11 +261,11 @@ final class SparkDriver {
                 r.lines().filter(l -> !l.isBlank()).forEach(resolver.log());
             }
             if (p.waitFor() != 0) {
-                throw new StudyException("building " + coordinates() + " from " + pom.getParent() + " failed (see above); "
-                        + "run `mvn -B install -Pspark -DskipTests` there");
+                throw unavailable("building " + coordinates() + " from " + pom.getParent() + " failed (see above); "
+                        + "run `mvn -B install -Pspark -DskipTests` there", null);
             }
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + mvn + ": " + e.getMessage(), e);
+            throw unavailable("cannot run " + mvn + ": " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new StudyException("interrupted while building " + coordinates());

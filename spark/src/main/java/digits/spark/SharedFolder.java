@@ -1,6 +1,8 @@
 package digits.spark;
 
+import digits.io.AtomicFiles;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -17,7 +19,7 @@ final class SharedFolder {
     static String mark(Path runsDir, String application) throws IOException {
         Files.createDirectories(runsDir);
         String name = ".spark-" + application.replaceAll("[^A-Za-z0-9_.-]", "_");
-        Files.writeString(runsDir.resolve(name), application);
+        AtomicFiles.write(runsDir.resolve(name), application.getBytes(StandardCharsets.UTF_8));
         return name;
     }
 
