@@ -103,6 +103,12 @@ def loaded_blas():
     return info
 
 
+def torch_capability(torch):
+    """The CPU kernel torch dispatches to (its "CPU capability usage": AVX2, AVX512, NO AVX)."""
+    return next((l.split(":", 1)[1].strip() for l in torch.__config__.show().splitlines()
+                 if "CPU capability usage" in l), None)
+
+
 def torch_worker(args):
     import importlib.util
     import numpy as np
@@ -166,9 +172,7 @@ def torch_worker(args):
                 recipe.run_epoch(model, test_b, None, heads)
                 passes.append(time.perf_counter() - start)
             test[str(size)] = statistics.median(passes)
-    capability = next((l.split(":", 1)[1].strip() for l in torch.__config__.show().splitlines()
-                       if "CPU capability usage" in l), None)
-    print(json.dumps(dict(torch=torch.__version__, capability=capability, blas=blas, torch_threads=torch.get_num_threads(),
+    print(json.dumps(dict(torch=torch.__version__, capability=torch_capability(torch), blas=blas, torch_threads=torch.get_num_threads(),
                           blas_threads=args.blas_threads, batch_size=batch_size, warmup_batches=warmed,
                           batches=args.batches, train_seconds=train_seconds,
                           train_images_per_s=args.batches * batch_size / train_seconds,
@@ -209,6 +213,36 @@ def check_blas(r):
              % (kind, ", ".join(r["blas"]["paths"]) or "no BLAS library mapped"))
 
 
+def add_recipe_arguments(ap):
+    """--python, --recipe, --data: where the recipe, a torch to run it and MNIST are (shared with parity_vs_pytorch)."""
+    ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
+                    help="a Python that has torch (default: Debian's /usr/bin/python3)")
+    ap.add_argument("--recipe", default=DEFAULT_RECIPE, help="pytorch_seed_recipes.py")
+    ap.add_argument("--data", default=os.path.join(ROOT, "data", "mnist"), help="the four raw MNIST files")
+
+
+def parse_recipe_arguments(ap):
+    args = ap.parse_args()
+    args.recipe = os.path.abspath(args.recipe)
+    args.data = os.path.abspath(args.data)
+    return args
+
+
+def check_recipe_arguments(args):
+    if not os.path.isfile(args.recipe):
+        sys.exit("no PyTorch recipe at %s; pass --recipe" % args.recipe)
+    for name in ("train-images-idx3-ubyte", "t10k-images-idx3-ubyte"):
+        if not os.path.isfile(os.path.join(args.data, name)):
+            sys.exit("no %s in %s: run `mvn digits:fetch-data` first, or pass --data" % (name, args.data))
+
+
+def write_json(path, value):
+    """Written to a temporary name, then renamed: never half a file."""
+    with open(path + ".tmp", "w") as f:
+        json.dump(value, f, indent=1)
+    os.replace(path + ".tmp", path)
+
+
 def fmt(x, digits=0):
     return format(round(x, digits) if digits else round(x), ",")
 
@@ -225,26 +259,17 @@ def main():
     ap.add_argument("--threads", help="thread counts to try for PyTorch, comma-separated (default: 1 to the number "
                                       "of cores, for torch's threads and OpenBLAS's alike)")
     ap.add_argument("--dl4j-threads", type=int, help="-Ddigits.threads for the harness (default: its own, one)")
-    ap.add_argument("--python", default="/usr/bin/python3" if os.path.exists("/usr/bin/python3") else sys.executable,
-                    help="a Python that has torch (default: Debian's /usr/bin/python3)")
-    ap.add_argument("--recipe", default=DEFAULT_RECIPE, help="pytorch_seed_recipes.py")
-    ap.add_argument("--data", default=os.path.join(ROOT, "data", "mnist"), help="the four raw MNIST files")
+    add_recipe_arguments(ap)
     ap.add_argument("--json", help="also write every measurement to this file")
     # worker mode (the script runs itself under the torch Python)
     ap.add_argument("--torch-worker", help=argparse.SUPPRESS)
     ap.add_argument("--torch-threads", type=int, default=1, help=argparse.SUPPRESS)
     ap.add_argument("--blas-threads", type=int, default=1, help=argparse.SUPPRESS)
-    args = ap.parse_args()
-    args.recipe = os.path.abspath(args.recipe)
-    args.data = os.path.abspath(args.data)
+    args = parse_recipe_arguments(ap)
     if args.torch_worker:
         torch_worker(args)
         return
-    if not os.path.isfile(args.recipe):
-        sys.exit("no PyTorch recipe at %s; pass --recipe" % args.recipe)
-    for name in ("train-images-idx3-ubyte", "t10k-images-idx3-ubyte"):
-        if not os.path.isfile(os.path.join(args.data, name)):
-            sys.exit("no %s in %s: run `mvn digits:fetch-data` first, or pass --data" % (name, args.data))
+    check_recipe_arguments(args)
     counts = [int(t) for t in args.threads.split(",")] if args.threads else list(range(1, os.cpu_count() + 1))
     configs = list(itertools.product(counts, counts))  # (torch threads, OpenBLAS threads)
 
@@ -307,9 +332,7 @@ def main():
     print("(ratio: harness / PyTorch images/s; test ratio: PyTorch seconds / harness seconds; above 1 the harness "
           "is faster)")
     if args.json:
-        with open(args.json + ".tmp", "w") as f:
-            json.dump(results, f, indent=1)
-        os.replace(args.json + ".tmp", args.json)
+        write_json(args.json, results)
 
 
 if __name__ == "__main__":

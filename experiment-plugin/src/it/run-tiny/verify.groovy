@@ -25,4 +25,22 @@ assert log.contains('tiny') && log.contains('> 0.6')        // digits:list print
 assert log.contains('epoch 2: train loss')                   // per-epoch line in batch mode
 assert log.contains('Wrote 1 run page(s) and 0 study page(s)')  // digits:report
 assert log.contains('BUILD SUCCESS')
+
+// digits:predict: a table for the folder's two pictures (its text file skipped), then JSON with one prediction
+// and one error
+assert log.contains('Model tiny/' + dirs[0].name)
+assert log =~ /\| image +\| 1st +\| 2nd +\| 3rd +\|/
+assert log =~ /\| pictures\/one\.png +\| \d \(\d+\.\d%\)/
+assert log =~ /\| pictures\/zero\.jpg +\| \d \(\d+\.\d%\)/
+assert !log.contains('pictures/notes.txt')
+assert log.contains('"run" : "tiny/' + dirs[0].name + '"')
+assert log.contains('"input" : "mixed/one.png"')
+assert log.contains('"error" : "mixed/notes.png: not an image; allowed: an image javax.imageio reads: ')
+assert log.contains('1 of 2 picture(s) could not be predicted: mixed/notes.png')
+assert log.contains('BUILD FAILURE')
+assert !log.contains('\tat ') : 'a stack trace was printed without -e'
+def predictions = new JsonSlurper().parse(new File(basedir, 'out/predictions.json'))
+assert predictions.run == 'tiny/' + dirs[0].name
+assert predictions.images*.input == ['pictures/one.png', 'pictures/zero.jpg']
+assert predictions.images.every { it.heads[0].top.size() == 3 && it.heads[0].probabilities.size() == 10 }
 return true

@@ -25,6 +25,8 @@ class PackageLayersTest {
     /** Top to bottom (below {@code digits.}): each package may use only those after it. */
     static final List<String> LAYERS = List.of(
             "harness",      // the front door the Maven goals call, and the one-line error messages
+            "serve",        // digits:serve: the drawing page and its HTTP server
+            "predict",      // digits:predict: a trained run's model, pictures in MNIST's form
             "bench",        // digits:bench
             "study",        // variants x seeds, Welch's test
             "run",          // one experiment end to end

@@ -47,6 +47,12 @@ abstract class AbstractDigitsMojo extends AbstractMojo {
                 getLog()::info);
     }
 
+    /** Where mvn was started: relative paths the user types are relative to it. */
+    protected java.nio.file.Path workingDirectory() {
+        String dir = session == null ? null : session.getExecutionRootDirectory();
+        return java.nio.file.Path.of(dir != null ? dir : System.getProperty("user.dir")).toAbsolutePath();
+    }
+
     protected Harness harness() {
         return new Harness(options());
     }

@@ -14,7 +14,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The seed notebook's MNIST experiments, each trained in full from its spec on real MNIST and held
- * to the spec's acceptance threshold. A miss fails the build. Reports land in
+ * to the spec's acceptance threshold and, where the spec sets one, its tolerance around the notebook's
+ * test accuracy. A miss fails the build. Reports land in
  * {@code experiments/target/acceptance-reports/} (or {@code -Ddigits.acceptance.reportsDir}).
  */
 class SeedExperimentsAcceptanceTest {
@@ -40,6 +41,15 @@ class SeedExperimentsAcceptanceTest {
                     .as("%s test accuracy (head %d; seed notebook %s; report %s)", experiment, head + 1, seed,
                             result.runDir().resolve("report.json"))
                     .isGreaterThan(threshold);
+        }
+        // the regression gate: as close to the notebook's test accuracy as the spec's seedTolerance allows
+        for (RunReport.ThresholdCheck c : r.acceptance()) {
+            if (!RunReport.ThresholdCheck.SEED_DELTA.equals(c.metric())) continue;
+            assertThat(c.actual())
+                    .as("%s test accuracy (head %d) off the notebook's %.4f by %.4f; seedTolerance %.4f (report %s)",
+                            experiment, c.head() + 1, r.spec().reference().testAccuracy().get(c.head()), c.actual(),
+                            c.threshold(), result.runDir().resolve("report.json"))
+                    .isLessThanOrEqualTo(c.threshold());
         }
         assertThat(r.passed()).isTrue();
     }

@@ -11,6 +11,8 @@ public record DataSplit(LabeledImages train, LabeledImages dev, LabeledImages te
     public static DataSplit of(LabeledImages trainAll, LabeledImages testAll, DatasetSpec spec) {
         if (spec.trainLimit() != null) trainAll = trainAll.first(spec.trainLimit());
         if (spec.testLimit() != null) testAll = testAll.first(spec.testLimit());
+        trainAll = trainAll.withPixelDivisor(spec.pixelDivisor());
+        testAll = testAll.withPixelDivisor(spec.pixelDivisor());
         int split = devSplitIndex(trainAll.count(), spec.devFraction());
         LabeledImages dev = trainAll.range(split, trainAll.count());
         int[] order = new NumpyRandom(spec.shuffleSeed()).permutation(split);

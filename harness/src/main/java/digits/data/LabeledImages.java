@@ -2,9 +2,18 @@ package digits.data;
 
 /**
  * Images (unsigned bytes, row-major) with one label per head per image: MNIST has one head, the
- * two-digit set two.
+ * two-digit set two. The network sees each byte divided by {@code pixelDivisor} (255, or the notebook's 256).
  */
-public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[][] labels) {
+public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[][] labels, int pixelDivisor) {
+
+    public LabeledImages(int count, int rows, int cols, byte[] pixels, byte[][] labels) {
+        this(count, rows, cols, pixels, labels, 255);
+    }
+
+    /** The same images, seen through another divisor. */
+    public LabeledImages withPixelDivisor(int divisor) {
+        return divisor == pixelDivisor ? this : new LabeledImages(count, rows, cols, pixels, labels, divisor);
+    }
 
     public int size() {
         return rows * cols;
@@ -24,7 +33,7 @@ public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[]
         byte[] px = java.util.Arrays.copyOf(pixels, n * size());
         byte[][] lb = new byte[labels.length][];
         for (int h = 0; h < labels.length; h++) lb[h] = java.util.Arrays.copyOf(labels[h], n);
-        return new LabeledImages(n, rows, cols, px, lb);
+        return new LabeledImages(n, rows, cols, px, lb, pixelDivisor);
     }
 
     /** Images {@code order[0]}, {@code order[1]}, ... in that order. */
@@ -36,7 +45,7 @@ public record LabeledImages(int count, int rows, int cols, byte[] pixels, byte[]
             System.arraycopy(pixels, order[i] * s, px, i * s, s);
             for (int h = 0; h < labels.length; h++) lb[h][i] = labels[h][order[i]];
         }
-        return new LabeledImages(order.length, rows, cols, px, lb);
+        return new LabeledImages(order.length, rows, cols, px, lb, pixelDivisor);
     }
 
     /** Images {@code from} (inclusive) to {@code to} (exclusive). */

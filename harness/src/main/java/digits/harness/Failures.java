@@ -24,11 +24,13 @@ public final class Failures {
         }
         if (e instanceof SpecException || e instanceof DataException || e instanceof IdxFormatException
                 || e instanceof DivergedException || e instanceof Checkpoint.CheckpointException
-                || e instanceof UncheckedIOException || e instanceof StudyException) {
+                || e instanceof UncheckedIOException || e instanceof StudyException
+                || e instanceof digits.predict.PredictException) {
             return FirstLine.of(e.getMessage());
         }
-        if (e instanceof IllegalArgumentException && String.valueOf(e.getMessage()).startsWith("-D")) {
-            return e.getMessage(); // a bad -D property value, named with what is allowed
+        if (e instanceof IllegalArgumentException && (String.valueOf(e.getMessage()).startsWith("-D")
+                || String.valueOf(e.getMessage()).contains("; allowed: "))) {
+            return FirstLine.of(e.getMessage()); // a bad -D value or a refused setting, named with what is allowed
         }
         if (String.valueOf(e.getMessage()).contains("No ND4J Backend")) {
             return "no ND4J backend on the classpath: run from the repository root (its pom adds nd4j-native, or "
@@ -57,8 +59,7 @@ public final class Failures {
         if (m.contains("physicalBytes") || m.contains("totalBytes") || m.contains("maxBytes")
                 || m.contains("Pointer")) {
             return "out of off-heap memory (" + m + "): raise -Dorg.bytedeco.javacpp.maxphysicalbytes (the limit on the "
-                    + "process's memory, heap included; default -Xmx plus -Dorg.bytedeco.javacpp.maxbytes) in "
-                    + ".mvn/jvm.config or MAVEN_OPTS, or lower training.batchSize (see README, Memory)";
+                    + "process's memory, heap included; .mvn/jvm.config sets 14G) in .mvn/jvm.config or MAVEN_OPTS, or lower training.batchSize (see README, Memory)";
         }
         return "out of JVM heap (" + m + ", -Xmx is " + rt.maxMemory() / (1 << 20) + " MiB): raise -Xmx in "
                 + ".mvn/jvm.config or MAVEN_OPTS (see README, Memory)";

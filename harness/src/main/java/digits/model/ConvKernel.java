@@ -79,7 +79,7 @@ final class ConvKernel implements Kernel {
         return new ConvStage(n, in.plain() ? OneDnn.rowMajor(n, win.c(), win.h(), win.w()) : in.desc(), stream);
     }
 
-    private final class ConvStage implements Stage {
+    final class ConvStage implements Stage {
         final stream stream;
         final convolution_forward forward;
         final convolution_backward_weights weightGradientOp;
@@ -91,6 +91,8 @@ final class ConvKernel implements Kernel {
         final IntMemoryMap forwardArgs, weightArgs, dataArgs, activationArgs, weightsInArgs, weightsInForDataArgs,
                 weightGradientOutArgs;
         final Layout output;
+        /** Set when the pooling stage after this one applies the activation's derivative (see PoolStage). */
+        boolean activationBackwardDone;
 
         ConvStage(int n, memory.desc srcD, stream stream) {
             this.stream = stream;
@@ -151,6 +153,10 @@ final class ConvKernel implements Kernel {
             return output;
         }
 
+        Activation activation() {
+            return act;
+        }
+
         private void bindWeights() {
             userWeights.set_data_handle(OneDnn.at(NativeArrays.pointer(
                     layer.getParam(ConvolutionParamInitializer.WEIGHT_KEY)), 0));
@@ -171,7 +177,7 @@ final class ConvKernel implements Kernel {
             src.set_data_handle(in);
             dst.set_data_handle(out);
             diffDst.set_data_handle(dOut);
-            if (activationBack != null) activationBack.execute(stream, activationArgs);
+            if (activationBack != null && !activationBackwardDone) activationBack.execute(stream, activationArgs);
             userWeightGradient.set_data_handle(OneDnn.at(NativeArrays.pointer(weightGradient), 0));
             biasGradientMem.set_data_handle(OneDnn.at(NativeArrays.pointer(biasGradient), 0));
             weightGradientOp.execute(stream, weightArgs);

@@ -29,6 +29,45 @@ public class DigitsNetwork extends MultiLayerNetwork {
         super(conf);
     }
 
+    /** PyTorch's generator when the spec draws from it (init, then dropout masks), else null. */
+    private TorchGenerator torchGenerator;
+
+    public TorchGenerator torchGenerator() {
+        return torchGenerator;
+    }
+
+    /**
+     * Swaps DL4J's dropout layers for {@link TorchDropoutLayer}s drawing from {@code generator} (the configuration,
+     * and so model.zip, stays DL4J's); returns how many.
+     */
+    int useTorchDropout(TorchGenerator generator) {
+        torchGenerator = generator;
+        int swapped = 0;
+        for (int i = 0; i < layers.length; i++) {
+            if (!(layers[i] instanceof org.deeplearning4j.nn.layers.DropoutLayer old)
+                    || old instanceof TorchDropoutLayer) continue;
+            var conf = (org.deeplearning4j.nn.conf.layers.DropoutLayer) old.conf().getLayer();
+            // DL4J's Dropout holds the keep probability, 1.0 - p: the very double torch compares with
+            double keep = conf.getIDropout() == null ? 1
+                    : ((org.deeplearning4j.nn.conf.dropout.Dropout) conf.getIDropout()).getP();
+            TorchDropoutLayer fresh = new TorchDropoutLayer(old.conf(), getLayerWiseConfigurations().getDataType(),
+                    generator, keep);
+            fresh.setParamTable(old.paramTable()); // empty, but DL4J walks every layer's table
+            replace(i, fresh);
+            swapped++;
+        }
+        return swapped;
+    }
+
+    /** Puts {@code fresh} in place of layer {@code i}, with its index and listeners, in the list and the name map. */
+    private void replace(int i, org.deeplearning4j.nn.api.Layer fresh) {
+        org.deeplearning4j.nn.api.Layer old = layers[i];
+        fresh.setIndex(old.getIndex());
+        fresh.setListeners(old.getListeners());
+        layers[i] = fresh;
+        layerMap.replaceAll((name, layer) -> layer == old ? fresh : layer);
+    }
+
     /** The direct path ({@link DirectStep}) once built; {@code directChecked} once it has been tried. */
     private DirectStep direct;
     private boolean directChecked;

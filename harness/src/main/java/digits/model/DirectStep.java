@@ -236,6 +236,12 @@ final class DirectStep implements AutoCloseable {
                 add(s);
                 layout = s.output();
             }
+            for (int i = 0; i + 1 < stages.size(); i++) {
+                if (stages.get(i) instanceof ConvKernel.ConvStage conv && !conv.activation().isIdentity()
+                        && stages.get(i + 1) instanceof PoolKernel.PoolStage pool) {
+                    conv.activationBackwardDone = pool.takeActivationBackward(conv.activation());
+                }
+            }
             if (!layout.plain() || layout.size() != logitCount) {
                 throw new IllegalStateException("the network's output is not " + logitCount + " plain logits");
             }

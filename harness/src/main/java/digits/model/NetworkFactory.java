@@ -72,7 +72,14 @@ public final class NetworkFactory {
 
         DigitsNetwork net = new DigitsNetwork(list.build());
         net.init();
-        if (torchInit) torchBiases(net, t.seed());
+        if (TrainingSpec.GENERATOR_TORCH.equals(t.generator())) {
+            // torch.manual_seed(seed), then the model's construction draws, then every dropout mask: one stream
+            TorchGenerator generator = new TorchGenerator(t.seed());
+            if (torchInit) TorchInit.apply(net, generator);
+            net.useTorchDropout(generator);
+        } else if (torchInit) {
+            torchBiases(net, t.seed());
+        }
         // where DL4J's own layers run (-Ddigits.directStep=false, or a network DirectStep does not cover), their
         // convolutions and pooling go through libnd4j's native ops
         if (!Boolean.getBoolean("digits.javaConv")) NativeConvHelpers.install(net);
@@ -112,7 +119,10 @@ public final class NetworkFactory {
         return new SgdMomentum(o.learningRate(), o.momentum());
     }
 
-    /** Biases uniform in +-1/sqrt(fan_in), as nn.Linear and nn.Conv2d initialise them (DL4J uses a constant). */
+    /**
+     * {@code generator: nd4j}: biases uniform in +-1/sqrt(fan_in), as nn.Linear and nn.Conv2d initialise them (DL4J
+     * uses a constant), drawn from ND4J's generator like the weights.
+     */
     private static void torchBiases(MultiLayerNetwork net, long seed) {
         Nd4j.getRandom().setSeed(seed + 1);
         for (org.deeplearning4j.nn.api.Layer layer : net.getLayers()) {

@@ -7,6 +7,7 @@ import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_SRC;
 import static org.bytedeco.dnnl.global.dnnl.DNNL_ARG_WORKSPACE;
 
 import org.bytedeco.dnnl.IntMemoryMap;
+import org.bytedeco.dnnl.eltwise_backward;
 import org.bytedeco.dnnl.global.dnnl.algorithm;
 import org.bytedeco.dnnl.global.dnnl.prop_kind;
 import org.bytedeco.dnnl.memory;
@@ -54,13 +55,15 @@ final class PoolKernel implements Kernel {
         return new PoolStage(n, in.plain() ? OneDnn.rowMajor(n, win.c(), win.h(), win.w()) : in.desc(), stream);
     }
 
-    private final class PoolStage implements Stage {
+    final class PoolStage implements Stage {
         final stream stream;
         final pooling_forward forward;
         final pooling_backward backward;
         final memory src, dst, diffDst, diffSrc, workspace;
         final IntMemoryMap forwardArgs, backwardArgs;
         final Layout output;
+        private eltwise_backward activationBack;
+        private IntMemoryMap activationArgs;
 
         PoolStage(int n, memory.desc srcD, stream stream) {
             this.stream = stream;
@@ -89,6 +92,20 @@ final class PoolKernel implements Kernel {
             return output;
         }
 
+        /**
+         * Takes over the derivative of the activation {@code before} this pooling (a convolution's ReLU): applied to
+         * this stage's output gradient, four times smaller than the convolution's output, instead of after routing
+         * it back. The same floats: backprop routes each gradient to its window's argmax, whose value is the
+         * pooled one, so multiplying by the derivative before or after routing is the same single product, as
+         * long as windows do not overlap (no element collects two gradients). Returns false where they do.
+         */
+        boolean takeActivationBackward(Activation before) {
+            if (win.sh() < win.kh() || win.sw() < win.kw()) return false;
+            activationBack = OneDnn.activationBackward(before, dst.get_desc());
+            activationArgs = OneDnn.activationBackwardArgs(diffDst, dst);
+            return true;
+        }
+
         @Override
         public void forward(Pointer in, Pointer out, boolean training) {
             src.set_data_handle(in);
@@ -101,12 +118,17 @@ final class PoolKernel implements Kernel {
             if (dIn == null) return;
             diffDst.set_data_handle(dOut);
             diffSrc.set_data_handle(dIn);
+            if (activationBack != null) {
+                dst.set_data_handle(out);
+                activationBack.execute(stream, activationArgs);
+            }
             backward.execute(stream, backwardArgs);
         }
 
         @Override
         public void close() {
-            OneDnn.close(forward, backward, src, dst, diffDst, diffSrc, workspace, forwardArgs, backwardArgs);
+            OneDnn.close(forward, backward, src, dst, diffDst, diffSrc, workspace, forwardArgs, backwardArgs,
+                    activationBack, activationArgs);
         }
     }
 }

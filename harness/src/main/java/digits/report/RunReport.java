@@ -56,11 +56,28 @@ public record RunReport(
 
     public enum Status { running, completed, failed, diverged, interrupted }
 
-    /** "test accuracy of head {@code head} > {@code threshold}". */
-    public record ThresholdCheck(String metric, int head, double threshold, Double actual, boolean passed) {}
+    /**
+     * One acceptance check of head {@code head}. {@code testAccuracy}: the test accuracy ({@code actual}) must exceed
+     * {@code threshold}. {@code testAccuracySeedDelta}: |test accuracy - the notebook's| ({@code actual}) must not
+     * exceed {@code threshold} ({@code acceptance.seedTolerance}).
+     */
+    public record ThresholdCheck(String metric, int head, double threshold, Double actual, boolean passed) {
+        public static final String TEST_ACCURACY = "testAccuracy";
+        public static final String SEED_DELTA = "testAccuracySeedDelta";
+    }
 
-    /** The seed's figure, the reproduced one, and reproduced minus seed. */
-    public record ReferenceDelta(String metric, int head, double seed, Double reproduced, Double delta) {}
+    /**
+     * The seed's figure, the reproduced one, and reproduced minus seed. {@code epoch}: for a figure the notebook
+     * printed after that epoch ({@code reference.epochs}); absent for the final figures.
+     */
+    @JsonPropertyOrder({"metric", "head", "epoch", "seed", "reproduced", "delta"})
+    public record ReferenceDelta(String metric, int head, @JsonInclude(JsonInclude.Include.NON_NULL) Integer epoch,
+                                 double seed, Double reproduced, Double delta) {
+
+        public ReferenceDelta(String metric, int head, double seed, Double reproduced, Double delta) {
+            this(metric, head, null, seed, reproduced, delta);
+        }
+    }
 
     /**
      * Where a run trained when a study distributed it: {@code engine} ({@code spark}), the cluster's {@code master}

@@ -17,6 +17,7 @@ import digits.report.html.ReportPages;
 import digits.spec.ExperimentSpec;
 import digits.spec.SpecException;
 import digits.spec.SpecHash;
+import digits.spec.TrainingSpec;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
 import digits.train.EpochMetrics;
@@ -115,6 +116,10 @@ public final class ExperimentRunner {
                     + " changed since that run (spec SHA-256 " + hash + ", the run's " + from.specSha256()
                     + "); restore the spec or start a new run without -Ddigits.resume");
         }
+        if (TrainingSpec.GENERATOR_TORCH.equals(spec.training().generator()) && from.torchGenerator() == null) {
+            throw new Checkpoint.CheckpointException(fromDir.resolve(Checkpoint.FILE) + " holds no state of PyTorch's "
+                    + "generator, which the spec draws its dropout masks from; start the run afresh");
+        }
         options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
                 + spec.training().epochs());
         return start(spec, specFile, from, fromDir, placement);
@@ -203,22 +208,29 @@ public final class ExperimentRunner {
         Result execute() {
             Consumer<String> log = options.log();
             write(Status.running, null, null);
+            DigitsNetwork net = null;
             try {
-                DigitsNetwork net = NetworkFactory.build(spec);
+                net = NetworkFactory.build(spec);
                 if (from != null) from.restoreInto(net, fromDir);
                 log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
                         spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
                         spec.training().batchSize(), environment.backend(), environment.blas()));
                 Trainer trainer = new Trainer(spec, new Progress(options.interactive(), log, options.progressInterval()));
-                trainer.train(net, data.split(), from, (m, model, iteration) -> {
+                int[] iteration = {from == null ? 0 : from.iteration()};
+                trainer.train(net, data.split(), from, (m, model, it) -> {
                     synchronized (this) {
                         if (stopped) return;
                         epochs.add(m);
-                        Checkpoint.save(runDir, model, spec.name(), specSha, iteration, epochs);
+                        iteration[0] = it;
+                        Checkpoint.save(runDir, model, spec.name(), specSha, it, epochs);
                         write(Status.running, null, null);
                     }
                     log.accept(ConsoleLines.epoch(m));
                 });
+                if (!java.nio.file.Files.isRegularFile(runDir.resolve(Checkpoint.MODEL))) {
+                    // resumed after its last epoch: no epoch ran here, but this run folder still gets its model
+                    Checkpoint.save(runDir, net, spec.name(), specSha, iteration[0], epochs);
+                }
                 TestMetrics test = trainer.test(net, data.split());
                 saveMisclassified(test);
                 RunReport report = write(Status.completed, null, test);
@@ -235,6 +247,8 @@ public final class ExperimentRunner {
                 write(Status.failed, String.valueOf(e.getMessage()), null);
                 finished = true;
                 throw e;
+            } finally {
+                if (net != null) net.close(); // its native memory and oneDNN primitives, now, not at some later GC
             }
         }
 

@@ -18,10 +18,12 @@ import com.fasterxml.jackson.annotation.JsonPropertyOrder;
  * @param trainLimit  use only the first N training images (smoke runs, tests); null = all
  * @param testLimit   use only the first N test images; null = all
  * @param multiDigit  how {@code multi-digit-mnist} images are composed (defaults: the seed's sizes)
+ * @param pixelDivisor what each pixel byte is divided by: 255 (default) gives [0, 1]; 256 gives what the
+ *                    notebook's {@code mnist.pkl.gz} holds (k/256, in [0, 0.996])
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"name", "trainImages", "trainLabels", "testImages", "testLabels", "devFraction", "shuffleSeed",
-        "trainLimit", "testLimit", "multiDigit"})
+        "trainLimit", "testLimit", "multiDigit", "pixelDivisor"})
 public record DatasetSpec(
         String name,
         String trainImages,
@@ -32,7 +34,8 @@ public record DatasetSpec(
         Long shuffleSeed,
         Integer trainLimit,
         Integer testLimit,
-        MultiDigitSpec multiDigit) {
+        MultiDigitSpec multiDigit,
+        Integer pixelDivisor) {
 
     public static final String MNIST = "mnist";
     public static final String IDX = "idx";
@@ -42,6 +45,15 @@ public record DatasetSpec(
         if (devFraction == null) devFraction = 0.1;
         if (shuffleSeed == null) shuffleSeed = 12321L;
         if (multiDigit == null && MULTI_DIGIT.equals(name)) multiDigit = new MultiDigitSpec(null, null, null, null);
+        if (pixelDivisor == null) pixelDivisor = 255;
+    }
+
+    /** Without {@code pixelDivisor}: 255. */
+    public DatasetSpec(String name, String trainImages, String trainLabels, String testImages, String testLabels,
+                       Double devFraction, Long shuffleSeed, Integer trainLimit, Integer testLimit,
+                       MultiDigitSpec multiDigit) {
+        this(name, trainImages, trainLabels, testImages, testLabels, devFraction, shuffleSeed, trainLimit, testLimit,
+                multiDigit, null);
     }
 
     /**

@@ -13,6 +13,7 @@ final class SpecValidator {
 
     static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9._-]{0,63}");
     static final Set<String> INITS = Set.of("pytorch", "xavier", "he");
+    static final Set<String> GENERATORS = Set.of(TrainingSpec.GENERATOR_TORCH, TrainingSpec.GENERATOR_ND4J);
 
     private final Path file;
     private final SpecLoader.Lines lines;
@@ -69,6 +70,34 @@ final class SpecValidator {
             checkPerHead(spec.reference().devAccuracy(), "reference.devAccuracy", spec.heads(), 1);
             checkPerHead(spec.reference().trainAccuracy(), "reference.trainAccuracy", spec.heads(), 1);
             checkPerHead(spec.reference().testLoss(), "reference.testLoss", spec.heads(), 1e6);
+            checkEpochs(spec.reference().epochs(), spec.heads());
+        }
+        if (spec.acceptance() != null && spec.acceptance().seedTolerance() != null) {
+            range(spec.acceptance().seedTolerance(), "acceptance.seedTolerance", 0, false, 1, true);
+            if (spec.reference() == null || spec.reference().testAccuracy() == null) {
+                throw fail("acceptance.seedTolerance", "needs the notebook's figure to compare with; allowed: only "
+                        + "with reference.testAccuracy");
+            }
+        }
+    }
+
+    /**
+     * The notebook's epochs: numbered 1, 2, ... in order, one value per head. More than the spec trains is allowed
+     * (a study may shorten a spec): the page then shows the notebook's curve beyond the run's.
+     */
+    private void checkEpochs(List<ReferenceSpec.Epoch> epochs, int heads) {
+        if (epochs == null) return;
+        for (int i = 0; i < epochs.size(); i++) {
+            String at = "reference.epochs[" + i + "]";
+            ReferenceSpec.Epoch e = required(epochs.get(i), at, "{epoch, trainLoss, trainAccuracy, devLoss, devAccuracy}");
+            int n = required(e.epoch(), at + ".epoch", "the epoch's number, from 1");
+            if (n != i + 1) {
+                throw fail(at + ".epoch", n + " is out of order; allowed: " + (i + 1) + " (from 1, one by one)");
+            }
+            checkPerHead(e.trainLoss(), at + ".trainLoss", heads, 1e6);
+            checkPerHead(e.trainAccuracy(), at + ".trainAccuracy", heads, 1);
+            checkPerHead(e.devLoss(), at + ".devLoss", heads, 1e6);
+            checkPerHead(e.devAccuracy(), at + ".devAccuracy", heads, 1);
         }
     }
 
@@ -116,6 +145,7 @@ final class SpecValidator {
         range(d.shuffleSeed(), "dataset.shuffleSeed", 0, true, 4294967295.0, true);
         if (d.trainLimit() != null) range(d.trainLimit(), "dataset.trainLimit", 10, true, Integer.MAX_VALUE, true);
         if (d.testLimit() != null) range(d.testLimit(), "dataset.testLimit", 1, true, Integer.MAX_VALUE, true);
+        range(d.pixelDivisor(), "dataset.pixelDivisor", 1, true, 65536, true);
     }
 
     private void checkModel(ModelSpec m) {
@@ -197,6 +227,10 @@ final class SpecValidator {
         if (!INITS.contains(t.weightInit())) {
             throw fail("training.weightInit", "unknown initialisation '" + t.weightInit() + "'; allowed: "
                     + String.join(", ", INITS.stream().sorted().toList()));
+        }
+        if (!GENERATORS.contains(t.generator())) {
+            throw fail("training.generator", "unknown generator '" + t.generator() + "'; allowed: torch (PyTorch's, "
+                    + "as torch.manual_seed seeds it), nd4j");
         }
     }
 }

@@ -33,19 +33,23 @@ public final class Batches {
     }
 
     /** {@code v / 255f} for every byte value: a lookup is several times faster than the division per pixel. */
-    private static final float[] PIXEL = new float[256];
+    private static final float[] PIXEL = pixelTable(255);
 
-    static {
-        for (int v = 0; v < 256; v++) PIXEL[v] = v / 255f;
+    /** {@code v / (float) divisor} for every byte value, as numpy's {@code astype(float32) / divisor} gives it. */
+    static float[] pixelTable(int divisor) {
+        float[] table = new float[256];
+        for (int v = 0; v < 256; v++) table[v] = v / (float) divisor;
+        return table;
     }
 
-    /** Images {@code start..start+n} as a {@code [n, rows*cols]} float array in [0, 1]. */
+    /** Images {@code start..start+n} as a {@code [n, rows*cols]} float array, each byte over the data's divisor. */
     static INDArray toFeatures(LabeledImages data, int start, int n) {
         int size = data.size();
         float[] x = new float[n * size];
         byte[] px = data.pixels();
+        float[] table = data.pixelDivisor() == 255 ? PIXEL : pixelTable(data.pixelDivisor());
         int offset = start * size;
-        for (int i = 0; i < x.length; i++) x[i] = PIXEL[px[offset + i] & 0xff];
+        for (int i = 0; i < x.length; i++) x[i] = table[px[offset + i] & 0xff];
         return Nd4j.create(x, new long[] {n, size}, 'c');
     }
 

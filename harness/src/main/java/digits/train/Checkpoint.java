@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import digits.io.AtomicFiles;
 import digits.io.FirstLine;
 import digits.io.Sha256;
+import digits.model.DigitsNetwork;
+import digits.model.TorchGenerator;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,17 +20,20 @@ import org.nd4j.linalg.factory.Nd4j;
 /**
  * The state after a completed epoch, enough to continue as if never stopped: {@code model.zip}
  * (parameters and momentum buffers, DL4J's format) and {@code checkpoint.json} (the epoch and
- * iteration reached, the random generator's state that dropout draws from, the epochs' metrics, and
+ * iteration reached, the state of the random generator dropout draws from (PyTorch's MT19937 for
+ * {@code generator: torch}, ND4J's otherwise), the epochs' metrics, and
  * the SHA-256 of the spec and of model.zip). model.zip is written first and checkpoint.json names its
  * hash, so a crash between the two writes is detected instead of pairing one epoch's weights with
  * another epoch's counters.
  */
 @JsonPropertyOrder({"format", "experiment", "specSha256", "epoch", "iteration", "rngRootState", "rngNodeState",
-        "modelSha256", "epochs"})
+        "torchGenerator", "modelSha256", "epochs"})
 public record Checkpoint(int format, String experiment, String specSha256, int epoch, int iteration,
-                         long rngRootState, long rngNodeState, String modelSha256, List<EpochMetrics> epochs) {
+                         long rngRootState, long rngNodeState, TorchGenerator.State torchGenerator, String modelSha256,
+                         List<EpochMetrics> epochs) {
 
-    public static final int FORMAT = 1;
+    /** 2: with the torch generator's state. */
+    public static final int FORMAT = 2;
     public static final String MODEL = "model.zip";
     public static final String FILE = "checkpoint.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -40,8 +45,9 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
         try {
             AtomicFiles.write(model, out -> ModelSerializer.writeModel(net, out, true));
             var rng = Nd4j.getRandom();
+            TorchGenerator torch = net instanceof DigitsNetwork d ? d.torchGenerator() : null;
             Checkpoint c = new Checkpoint(FORMAT, experiment, specSha256, epochs.size(), iteration, rng.rootState(),
-                    rng.nodeState(), Sha256.of(model), List.copyOf(epochs));
+                    rng.nodeState(), torch == null ? null : torch.state(), Sha256.of(model), List.copyOf(epochs));
             AtomicFiles.write(runDir.resolve(FILE), JSON.writeValueAsBytes(c));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot save the checkpoint in " + runDir + ": " + e.getMessage(), e);
@@ -93,6 +99,14 @@ public record Checkpoint(int format, String experiment, String specSha256, int e
         net.getLayerWiseConfigurations().setIterationCount(iteration);
         net.getLayerWiseConfigurations().setEpochCount(epoch);
         Nd4j.getRandom().setStates(rngRootState, rngNodeState);
+        TorchGenerator torch = net instanceof DigitsNetwork d ? d.torchGenerator() : null;
+        if (torch != null) {
+            if (torchGenerator == null) {
+                throw new CheckpointException(runDir.resolve(FILE) + " has no state of PyTorch's generator, which the "
+                        + "spec draws from; start the run afresh");
+            }
+            torch.restore(torchGenerator);
+        }
     }
 
     /** A checkpoint that cannot be used; the message says why and what to do. */

@@ -8,6 +8,7 @@ import digits.TestData;
 import digits.run.ExperimentRunner;
 import digits.run.RunOptions;
 import digits.report.Reports;
+import digits.model.TorchGenerator;
 import digits.report.RunReport;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
@@ -26,7 +27,10 @@ import org.junit.jupiter.api.io.TempDir;
 /** Faults injected for real: a SIGTERM to a forked run, a diverging spec, an unwritable folder, too little memory. */
 class FaultsTest {
 
-    /** Many short epochs with dropout and heavy-ball momentum: both the random state and the momentum must survive. */
+    /**
+     * Many short epochs with dropout and heavy-ball momentum: both the random state (PyTorch's generator, which
+     * draws every dropout mask) and the momentum must survive.
+     */
     static final String LONG = """
             name: long
             description: many short epochs of a small MLP, to be interrupted
@@ -43,6 +47,7 @@ class FaultsTest {
               batchSize: 16
               epochs: 40
               seed: 3
+              generator: torch
             """;
 
     @TempDir
@@ -79,6 +84,12 @@ class FaultsTest {
         Checkpoint checkpoint = Checkpoint.read(runDir);
         assertThat(checkpoint.epoch()).isEqualTo(done);
         assertThat(checkpoint.epochs()).isEqualTo(interrupted.epochs());
+        // the generator has drawn the initial weights and one mask per training step of every epoch done
+        TorchGenerator expected = new TorchGenerator(3);
+        expected.uniform(new float[784 * 32 + 32 + 32 * 10 + 10], 0, 1);
+        int steps = done * (540 / 16);
+        for (int i = 0; i < steps * 16 * 32; i++) expected.random64();
+        assertThat(checkpoint.torchGenerator()).isEqualTo(expected.state());
 
         List<String> log = new ArrayList<>();
         Harness h = harness(experiments, reports, log);
@@ -88,6 +99,16 @@ class FaultsTest {
         assertThatThrownBy(() -> h.resume("long", null)).isInstanceOf(Checkpoint.CheckpointException.class)
                 .hasMessageContaining("long.yaml changed since that run");
         Files.writeString(experiments.resolve("long.yaml"), LONG);
+
+        // a checkpoint without the generator's state cannot continue the same stream of masks
+        Path file = runDir.resolve(Checkpoint.FILE);
+        byte[] saved = Files.readAllBytes(file);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Reports.JSON.readTree(saved);
+        tree.remove("torchGenerator");
+        Files.write(file, Reports.JSON.writeValueAsBytes(tree));
+        assertThatThrownBy(() -> h.resume("long", null)).isInstanceOf(Checkpoint.CheckpointException.class)
+                .hasMessageContaining("holds no state of PyTorch's generator");
+        Files.write(file, saved);
 
         ExperimentRunner.Result resumed = h.resume("long", null);
         assertThat(resumed.runDir()).isNotEqualTo(runDir);
@@ -104,6 +125,22 @@ class FaultsTest {
         assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
         assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
         assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
+    }
+
+    @Test
+    void aRunStoppedAfterItsLastEpochResumesIntoAFolderWithItsModel() throws IOException {
+        // killed while testing, after the last epoch's checkpoint: nothing is left to train, the model must still
+        // reach the new run folder (digits:predict reads it there)
+        Path experiments = experiments("long", LONG.replace("epochs: 40", "epochs: 2"));
+        Path reports = dir.resolve("reports");
+        ExperimentRunner.Result first = harness(experiments, reports, new ArrayList<>()).run("long");
+        Path json = first.runDir().resolve(Reports.REPORT_JSON);
+        Files.writeString(json, Files.readString(json).replace("\"status\" : \"completed\"", "\"status\" : \"interrupted\""));
+        ExperimentRunner.Result resumed = harness(experiments, reports, new ArrayList<>()).resume("long", null);
+        assertThat(resumed.report().status()).isEqualTo(RunReport.Status.completed);
+        assertThat(resumed.runDir().resolve(Checkpoint.MODEL)).isNotEmptyFile();
+        assertThat(Checkpoint.read(resumed.runDir()).epoch()).isEqualTo(2);
+        assertThat(resumed.report().test().accuracyExact()).isEqualTo(first.report().test().accuracyExact());
     }
 
     @Test

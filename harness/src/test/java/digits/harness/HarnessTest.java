@@ -230,8 +230,12 @@ class HarnessTest {
                   optimizer: {type: sgd, learningRate: 0.1, momentum: 0.9}
                   batchSize: 32
                   epochs: 3
-                acceptance: {testAccuracyAbove: 0.9}
-                reference: {testAccuracy: [0.95, 0.96]}
+                acceptance: {testAccuracyAbove: 0.9, seedTolerance: 0.5}
+                reference:
+                  testAccuracy: [0.95, 0.96]
+                  epochs:
+                    - {epoch: 1, trainLoss: [0.7, 0.8], trainAccuracy: [0.8, 0.7], devLoss: [0.3, 0.4], devAccuracy: [0.9, 0.85]}
+                    - {epoch: 2, trainLoss: [0.2, 0.3], devAccuracy: [0.95, 0.94]}
                 """);
         List<String> log = new ArrayList<>();
         Harness h = new Harness(new RunOptions(experiments, data, dir.resolve("reports"), null, false,
@@ -242,13 +246,35 @@ class HarnessTest {
         assertThat(r.report().test().confusion()).hasSize(2);
         assertThat(r.report().epochs().get(2).devLoss()).hasSize(2);
         assertThat(r.report().epochs().get(2).trainAllHeadsAccuracy()).isNotNull();
-        assertThat(r.report().acceptance()).hasSize(2).allMatch(RunReport.ThresholdCheck::passed);
-        assertThat(r.report().reference()).extracting(RunReport.ReferenceDelta::head).containsExactly(0, 1);
+        assertThat(r.report().acceptance()).hasSize(4).allMatch(RunReport.ThresholdCheck::passed);
+        assertThat(r.report().acceptance().subList(2, 4)).allSatisfy(c -> {
+            assertThat(c.metric()).isEqualTo(RunReport.ThresholdCheck.SEED_DELTA);
+            assertThat(c.threshold()).isEqualTo(0.5);
+            double seed = c.head() == 0 ? 0.95 : 0.96;
+            assertThat(c.actual()).isCloseTo(Math.abs(r.report().test().accuracy().get(c.head()) - seed),
+                    org.assertj.core.data.Offset.offset(1e-12));
+        });
+        assertThat(log).anyMatch(l -> l.startsWith("test accuracy (head 2) within 0.5000 of the notebook's: off by "));
+        // the final figures, then the notebook's epochs: 4 metrics x 2 heads for epoch 1, 2 x 2 for epoch 2
+        var refs = r.report().reference();
+        assertThat(refs.subList(0, 2)).extracting(RunReport.ReferenceDelta::head).containsExactly(0, 1);
+        assertThat(refs.subList(0, 2)).allMatch(d -> d.epoch() == null);
+        assertThat(refs).hasSize(2 + 8 + 4);
+        assertThat(refs).filteredOn(d -> Integer.valueOf(2).equals(d.epoch()) && d.metric().equals("devAccuracy")
+                && d.head() == 1).singleElement().satisfies(d -> {
+                    assertThat(d.seed()).isEqualTo(0.94);
+                    assertThat(d.reproduced()).isEqualTo(r.report().epochs().get(1).devAccuracy().get(1));
+                });
+        assertThat(refs).filteredOn(d -> Integer.valueOf(1).equals(d.epoch()) && d.metric().equals("trainLoss")
+                && d.head() == 0).singleElement().satisfies(d ->
+                    assertThat(d.reproduced()).isEqualTo(r.report().epochs().get(0).trainLoss().get(0)));
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("id=\"epoch-deltas\"");
         assertThat(log).anyMatch(l -> l.contains("[head 2]") && l.contains("all heads right"));
         assertPagesAndMistakes(r);
 
-        Files.writeString(experiments.resolve("two.yaml"), Files.readString(experiments.resolve("two.yaml"))
-                .replace("heads: 2", "heads: 1").replace("[0.95, 0.96]", "0.95"));
+        String twoHeads = Files.readString(experiments.resolve("two.yaml"));
+        Files.writeString(experiments.resolve("two.yaml"), twoHeads.substring(0, twoHeads.indexOf("reference:"))
+                .replace("heads: 2", "heads: 1") + "reference: {testAccuracy: 0.95}\n");
         assertThatThrownBy(() -> h.run("two")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("model.output.heads: 1 heads but the dataset has 2 label(s) per image");
     }
@@ -295,6 +321,26 @@ class HarnessTest {
         Files.writeString(dir.resolve("experiments/other.yaml"), "name: other\nnot yaml: [");
         assertThatThrownBy(() -> h.runAll("small,other", "false")).isInstanceOf(SpecException.class)
                 .hasMessageContaining("not valid YAML");
+    }
+
+    @Test
+    void aRunFartherFromTheNotebookThanTheSeedToleranceFailsButKeepsItsReport() throws IOException {
+        Path data = toyData(1000, 5);
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        // the toy task is learnt almost perfectly: 0.5 is far from anything it reaches
+        Files.writeString(experiments.resolve("toy.yaml"), TOY.replace("acceptance: {testAccuracyAbove: 0.9}",
+                "acceptance: {testAccuracyAbove: 0.9, seedTolerance: 0.01}\nreference: {testAccuracy: 0.5}"));
+        List<String> log = new ArrayList<>();
+        ExperimentRunner.Result r = new Harness(new RunOptions(experiments, data, dir.resolve("reports"), null, false,
+                Duration.ofSeconds(30), log::add)).run("toy");
+        assertThat(r.report().status()).isEqualTo(RunReport.Status.completed);
+        assertThat(r.passed()).isFalse();
+        assertThat(r.report().acceptance()).extracting(RunReport.ThresholdCheck::metric, RunReport.ThresholdCheck::passed)
+                .containsExactly(org.assertj.core.groups.Tuple.tuple("testAccuracy", true),
+                        org.assertj.core.groups.Tuple.tuple("testAccuracySeedDelta", false));
+        assertThat(log).anyMatch(l -> l.startsWith("test accuracy within 0.0100 of the notebook's: off by 0.")
+                && l.endsWith(": FAIL"));
+        assertThat(Reports.read(r.runDir().resolve("report.json")).passed()).isFalse();
     }
 
     @Test

@@ -95,6 +95,16 @@ class DirectStepTest {
     }
 
     @org.junit.jupiter.api.Test
+    void nd4jsDropoutMasksMatchDl4jToo() {
+        // generator: nd4j draws DL4J's own masks from ND4J's stream (the direct step calls DL4J's Dropout)
+        ExperimentSpec spec = SpecLoader.parse(Path.of("s.yaml"), cnn("- {type: conv2d, filters: 4, kernel: 3}\n"
+                + "- {type: relu}\n- {type: maxpool, size: 2}\n- {type: flatten}\n- {type: dense, units: 16}\n"
+                + "- {type: dropout, p: 0.5}", "[1, 12, 12]").replace("  epochs: 1\n", "  epochs: 1\n  generator: nd4j\n"));
+        assertThat(spec.training().generator()).isEqualTo("nd4j");
+        assertMatchesDl4j(spec, 144, 8);
+    }
+
+    @org.junit.jupiter.api.Test
     void aBatchOfOneMatchesDl4j() {
         assertMatchesDl4j(spec(SMALL_CNN), 144, 1);
     }

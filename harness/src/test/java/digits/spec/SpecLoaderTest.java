@@ -56,6 +56,24 @@ class SpecLoaderTest {
         assertThat(cnn.training().optimizer().nesterov()).isTrue();
         assertThat(cnn.acceptance().testAccuracyAbove()).isEqualTo(0.985);
         assertThat(cnn.reference().testAccuracy().get(0)).isEqualTo(0.9906850961538461);
+        for (String name : new String[] {"mlp-baseline", "mlp-128-leakyrelu", "cnn", "multi-digit-mlp", "multi-digit-cnn"}) {
+            assertThat(catalog.load(name).training().generator()).as(name).isEqualTo("torch");
+        }
+        // the notebook's printed epochs (section 3, baseline: "Train loss: 0.445684 | Train accuracy: 0.870758")
+        var first = base.reference().epochs().get(0);
+        assertThat(first.trainLoss()).containsExactly(0.445684);
+        assertThat(first.devAccuracy()).containsExactly(0.923630);
+        assertThat(base.reference().epochs()).hasSize(10);
+        var twoDigit = catalog.load("multi-digit-cnn").reference().epochs();
+        assertThat(twoDigit).hasSize(10);
+        assertThat(twoDigit.get(9).devAccuracy()).containsExactly(0.979083, 0.974546);
+        assertThat(twoDigit.get(0).trainLoss()).containsExactly(1.026755, 1.085454);
+        assertThat(cnn.reference().epochs().get(9).trainAccuracy()).containsExactly(cnn.reference().trainAccuracy().get(0));
+        assertThat(catalog.load("multi-digit-mlp").reference()).isNull(); // the notebook prints nothing for it
+        // the notebook's MNIST holds k/256; the two-digit images are the recipe's, over 255
+        assertThat(base.dataset().pixelDivisor()).isEqualTo(256);
+        assertThat(cnn.dataset().pixelDivisor()).isEqualTo(256);
+        assertThat(catalog.load("multi-digit-cnn").dataset().pixelDivisor()).isEqualTo(255);
     }
 
     @Test
@@ -80,7 +98,7 @@ class SpecLoaderTest {
     /** Each bad input: the replacement applied to VALID, then the expected line, field and message part. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: batchSize, epochs, optimizer, seed, weightInit
+            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: batchSize, epochs, generator, optimizer, seed, weightInit
             unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: conv2d, dense, dropout, flatten, leakyrelu, maxpool, relu
             zero learning rate   | 'learningRate: 0.1'          | 'learningRate: 0'               | 15 | training.optimizer.learningRate: 0.0 is out of range; allowed: (0, 10]
             negative lr          | 'learningRate: 0.1'          | 'learningRate: -1'              | 15 | training.optimizer.learningRate: -1.0 is out of range
@@ -98,6 +116,15 @@ class SpecLoaderTest {
             nesterov without m   | 'momentum: 0.9'              | 'momentum: 0'                   | 15 | training.optimizer.nesterov: Nesterov momentum needs momentum > 0
             unknown dataset      | 'name: mnist'                | 'name: cifar'                   | 4  | dataset.name: unknown dataset 'cifar'; allowed: mnist, idx, multi-digit-mnist
             threshold above one  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 1.5'        | 19 | acceptance.testAccuracyAbove: 1.5 is out of range; allowed: [0, 1)
+            pixel divisor zero   | 'name: mnist'                | 'name: mnist\\n  pixelDivisor: 0' | 5 | dataset.pixelDivisor: 0 is out of range; allowed: [1, 65536]
+            unknown generator    | 'epochs: 2'                  | 'epochs: 2\\n  generator: mt'   | 18 | training.generator: unknown generator 'mt'; allowed: torch
+            tolerance, no seed   | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\n  seedTolerance: 0.01' | 20 | acceptance.seedTolerance: needs the notebook's figure to compare with; allowed: only with reference.testAccuracy
+            tolerance zero       | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\n  seedTolerance: 0\\nreference: {testAccuracy: 0.9}' | 20 | acceptance.seedTolerance: 0.0 is out of range; allowed: (0, 1]
+            tolerance a text     | 'testAccuracyAbove: 0.5'     | 'seedTolerance: small'          | 19 | acceptance.seedTolerance: expected a number
+            epochs out of order  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 2, trainLoss: 0.5}' | 22 | reference.epochs[0].epoch: 2 is out of order; allowed: 1
+            epoch heads          | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, devAccuracy: [0.9, 0.8]}' | 22 | reference.epochs[0].devAccuracy: 2 values given; allowed: one per head (1)
+            epoch accuracy > 1   | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, trainAccuracy: 1.2}' | 22 | reference.epochs[0].trainAccuracy[0]: 1.2 is out of range; allowed: [0, 1]
+            epoch unknown key    | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, valLoss: 0.2}' | 22 | reference.epochs[0].valLoss: unknown field 'valLoss'; allowed: devAccuracy, devLoss, epoch, trainAccuracy, trainLoss
             """)
     void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,
                                                               String message) {

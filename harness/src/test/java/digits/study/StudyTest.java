@@ -50,7 +50,7 @@ class StudyTest {
     void aTypoInAnOverridePathNamesThePathAndTheFieldsThatExist() {
         assertThatThrownBy(() -> Overrides.apply(baseline(), "training.bachSize.x", IntNode.valueOf(1)))
                 .hasMessage("'training.bachSize.x': no field 'bachSize' in training; fields there: batchSize, epochs, "
-                        + "optimizer, seed, weightInit");
+                        + "generator, optimizer, seed, weightInit");
         assertThatThrownBy(() -> Overrides.apply(baseline(), "model.layers[7].type", TextNode.valueOf("relu")))
                 .hasMessageContaining("model.layers has no element 7 (it has 3)");
         assertThatThrownBy(() -> Overrides.apply(baseline(), "training..seed", IntNode.valueOf(1)))
@@ -88,6 +88,10 @@ class StudyTest {
         assertThat(((LayerSpec.Dense) leaky.model().layers().get(1)).units()).isEqualTo(128);
         assertThat(leaky.model().layers().get(2)).isInstanceOf(LayerSpec.LeakyRelu.class);
         assertThat(p.variants().get(2).runs().get(0).training().optimizer().learningRate()).isEqualTo(0.01);
+        // the base spec's tolerance around the notebook's figure is not a gate for other seeds and configurations
+        assertThat(c.load("mlp-baseline").acceptance().seedTolerance()).isNotNull();
+        assertThat(p.variants()).flatExtracting(StudyLoader.Variant::runs)
+                .allSatisfy(run -> assertThat(run.acceptance().seedTolerance()).isNull());
         assertThatThrownBy(() -> c.load("mlp-study-10")).hasMessageContaining("is a study, not an experiment");
     }
 

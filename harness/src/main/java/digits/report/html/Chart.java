@@ -15,8 +15,20 @@ public record Chart(String id, String title, String kind, String xLabel, String 
     /** Train, dev and test keep their colours on every page (and in report.css). */
     static final String TRAIN = "#2563eb", DEV = "#ea580c", TEST = "#16a34a", THRESHOLD = "#6b7280";
 
-    /** {@code points}: drawn as points only (a single figure such as test accuracy), no line. */
-    public record Series(String label, String color, boolean dash, boolean points, List<Double> values) {}
+    /** Dash patterns (uPlot's: line and gap lengths in pixels): a second head, the notebook's figures of each head. */
+    static final List<Integer> DASHED = List.of(6, 4), NOTEBOOK = List.of(2, 3), NOTEBOOK_SECOND = List.of(9, 3, 2, 3);
+
+    /**
+     * {@code dash}: the dash pattern, or null for a solid line. {@code points}: drawn as points only (a single
+     * figure such as test accuracy), no line.
+     */
+    public record Series(String label, String color, List<Integer> dash, boolean points, List<Double> values) {
+
+        /** {@code dash}: dashed rather than solid. */
+        public Series(String label, String color, boolean dash, boolean points, List<Double> values) {
+            this(label, color, dash ? DASHED : null, points, values);
+        }
+    }
 
     static Chart lines(String id, String title, String xLabel, String yLabel, int decimals, List<Integer> x,
                        List<Series> series) {

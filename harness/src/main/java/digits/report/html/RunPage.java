@@ -9,8 +9,15 @@ import digits.train.TestMetrics;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.SortedSet;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.function.Function;
 
 /**
@@ -20,7 +27,8 @@ import java.util.function.Function;
 public record RunPage(String title, String experiment, String runId, String description, Badge status,
                       Badge verdict, String message, String started, String duration, String backend,
                       String gitCommit, List<Check> checks, List<Reference> references, List<Fact> test,
-                      List<Chart> charts, String chartsJson, List<Confusion> confusions, List<GalleryItem> gallery,
+                      List<Chart> charts, String chartsJson, List<EpochDelta> epochDeltas,
+                      List<Confusion> confusions, List<GalleryItem> gallery,
                       String galleryMissing, List<Throughput> throughput, List<Fact> environment, List<Fact> data,
                       List<Fact> dataFiles, String specYaml, String indexHref) {
 
@@ -36,6 +44,15 @@ public record RunPage(String title, String experiment, String runId, String desc
         return test != null && !test.isEmpty();
     }
 
+    public boolean hasEpochDeltas() {
+        return epochDeltas != null && !epochDeltas.isEmpty();
+    }
+
+    /** One entry per metric column group of the epoch table (the template repeats its three headers). */
+    public List<String> epochDeltaColumns() {
+        return METRICS;
+    }
+
     public boolean hasConfusions() {
         return confusions != null && !confusions.isEmpty();
     }
@@ -48,11 +65,21 @@ public record RunPage(String title, String experiment, String runId, String desc
         return throughput != null && !throughput.isEmpty();
     }
 
-    public record Check(String head, String threshold, String actual, Badge result) {}
+    /** One acceptance check: what is checked, of which head, the run's value, the limit, and the verdict. */
+    public record Check(String what, String head, String threshold, String actual, Badge result) {}
 
     public record Reference(String metric, String head, String seed, String reproduced, String delta, String css) {}
 
     public record Throughput(int epoch, String trainSeconds, String imagesPerSecond, String devSeconds) {}
+
+    /** One epoch (and head) of the notebook's printed figures against the reproduced ones, in {@link #METRICS} order. */
+    public record EpochDelta(int epoch, String head, List<Cell> cells) {}
+
+    /** The notebook's figure, the reproduced one and the difference, formatted. */
+    public record Cell(String seed, String reproduced, String delta, String css) {}
+
+    /** The per-epoch figures the notebook prints, in the order of the page's table. */
+    static final List<String> METRICS = List.of("trainLoss", "trainAccuracy", "devLoss", "devAccuracy");
 
     private static final YAMLMapper YAML = (YAMLMapper) new YAMLMapper()
             .disable(YAMLGenerator.Feature.WRITE_DOC_START_MARKER).disable(YAMLGenerator.Feature.SPLIT_LINES).enable(YAMLGenerator.Feature.MINIMIZE_QUOTES);
@@ -66,7 +93,9 @@ public record RunPage(String title, String experiment, String runId, String desc
         List<EpochMetrics> epochs = r.epochs() == null ? List.of() : r.epochs();
         TestMetrics t = r.test();
         var env = r.environment();
-        List<Chart> charts = epochs.isEmpty() ? List.of() : charts(epochs, t, heads);
+        List<RunReport.ReferenceDelta> perEpoch = r.reference() == null ? List.of()
+                : r.reference().stream().filter(d -> d.epoch() != null).toList();
+        List<Chart> charts = epochs.isEmpty() && perEpoch.isEmpty() ? List.of() : charts(epochs, t, heads, perEpoch);
         List<GalleryItem> gallery = new ArrayList<>();
         int missing = 0;
         if (t != null && t.misclassified() != null) {
@@ -83,7 +112,7 @@ public record RunPage(String title, String experiment, String runId, String desc
                 Fmt.or(r.runId()), description, Badge.status(r.status()), Badge.verdict(r.passed()), r.message(),
                 Fmt.date(r.started()), Fmt.duration(r.durationSeconds()), env == null ? Fmt.NONE : Fmt.or(env.backend()),
                 env == null ? Fmt.NONE : Fmt.or(env.gitCommit()), checks(r, heads), references(r, heads),
-                testFacts(t), charts, SafeJson.of(charts), confusions(t), gallery, missing == 0 ? null : String.valueOf(missing), throughput(epochs),
+                testFacts(t), charts, SafeJson.of(charts), epochDeltas(perEpoch, heads), confusions(t), gallery, missing == 0 ? null : String.valueOf(missing), throughput(epochs),
                 environment(r), data(r), dataFiles(r), yaml(r.spec()), indexHref);
     }
 
@@ -99,13 +128,17 @@ public record RunPage(String title, String experiment, String runId, String desc
 
     private static List<Check> checks(RunReport r, int heads) {
         if (r.acceptance() == null) return List.of();
-        return r.acceptance().stream().map(c -> new Check(head(c.head(), heads), "> " + Fmt.acc(c.threshold()),
-                Fmt.acc(c.actual()), Badge.verdict(c.passed()))).toList();
+        return r.acceptance().stream().map(c -> RunReport.ThresholdCheck.SEED_DELTA.equals(c.metric())
+                ? new Check("|test accuracy − notebook's|", head(c.head(), heads), "≤ " + Fmt.acc(c.threshold()),
+                        Fmt.acc(c.actual()), Badge.verdict(c.passed()))
+                : new Check("test accuracy", head(c.head(), heads), "> " + Fmt.acc(c.threshold()),
+                        Fmt.acc(c.actual()), Badge.verdict(c.passed()))).toList();
     }
 
     private static List<Reference> references(RunReport r, int heads) {
         if (r.reference() == null) return List.of();
-        return r.reference().stream().map(d -> new Reference(d.metric(), head(d.head(), heads), Fmt.acc(d.seed()),
+        return r.reference().stream().filter(d -> d.epoch() == null).map(d -> new Reference(d.metric(),
+                head(d.head(), heads), Fmt.acc(d.seed()),
                 Fmt.acc(d.reproduced()), Fmt.signed(d.delta()), !Fmt.present(d.delta()) ? "" : deltaCss(d))).toList();
     }
 
@@ -129,38 +162,94 @@ public record RunPage(String title, String experiment, String runId, String desc
         return out;
     }
 
-    private static List<Chart> charts(List<EpochMetrics> epochs, TestMetrics t, int heads) {
-        List<Integer> x = epochs.stream().map(EpochMetrics::epoch).toList();
+    /**
+     * Loss and accuracy per epoch, the notebook's printed figures dotted beside the reproduced ones (over the epochs
+     * of either: a run still going shows the notebook's whole curve), and the throughput.
+     */
+    private static List<Chart> charts(List<EpochMetrics> epochs, TestMetrics t, int heads,
+                                      List<RunReport.ReferenceDelta> perEpoch) {
+        SortedSet<Integer> all = new TreeSet<>();
+        epochs.forEach(e -> all.add(e.epoch()));
+        perEpoch.forEach(d -> all.add(d.epoch()));
+        List<Integer> x = List.copyOf(all);
         List<Chart.Series> loss = new ArrayList<>(), acc = new ArrayList<>();
+        int last = epochs.isEmpty() ? -1 : x.indexOf(epochs.get(epochs.size() - 1).epoch());
         for (int h = 0; h < heads; h++) {
             String suffix = heads > 1 ? " (" + head(h, heads) + ")" : "";
             boolean dash = h > 0;
-            loss.add(series("train" + suffix, Chart.TRAIN, dash, epochs, h, EpochMetrics::trainLoss));
-            loss.add(series("dev" + suffix, Chart.DEV, dash, epochs, h, EpochMetrics::devLoss));
-            acc.add(series("train" + suffix, Chart.TRAIN, dash, epochs, h, EpochMetrics::trainAccuracy));
-            acc.add(series("dev" + suffix, Chart.DEV, dash, epochs, h, EpochMetrics::devAccuracy));
-            if (t != null && t.accuracy() != null && h < t.accuracy().size()) {
+            loss.add(series("train" + suffix, Chart.TRAIN, dash, x, epochs, h, EpochMetrics::trainLoss));
+            loss.add(series("dev" + suffix, Chart.DEV, dash, x, epochs, h, EpochMetrics::devLoss));
+            acc.add(series("train" + suffix, Chart.TRAIN, dash, x, epochs, h, EpochMetrics::trainAccuracy));
+            acc.add(series("dev" + suffix, Chart.DEV, dash, x, epochs, h, EpochMetrics::devAccuracy));
+            if (t != null && t.accuracy() != null && h < t.accuracy().size() && last >= 0) {
                 // the test figure belongs to the last epoch: one point there
                 List<Double> v = new ArrayList<>();
-                for (int i = 0; i < x.size(); i++) v.add(i == x.size() - 1 ? t.accuracy().get(h) : null);
+                for (int i = 0; i < x.size(); i++) v.add(i == last ? t.accuracy().get(h) : null);
                 acc.add(new Chart.Series("test" + suffix, Chart.TEST, dash, true, v));
             }
         }
-        List<Double> speed = epochs.stream().map(e -> (Double) e.trainImagesPerSecond()).toList();
-        return List.of(
+        for (int h = 0; h < heads; h++) {
+            String suffix = heads > 1 ? " (" + head(h, heads) + ")" : "";
+            List<Integer> dash = h == 0 ? Chart.NOTEBOOK : Chart.NOTEBOOK_SECOND;
+            for (String m : METRICS) {
+                List<Double> v = notebook(perEpoch, m, h, x);
+                if (v.stream().allMatch(Objects::isNull)) continue;
+                String label = "notebook " + (m.startsWith("train") ? "train" : "dev") + suffix;
+                String color = m.startsWith("train") ? Chart.TRAIN : Chart.DEV;
+                (m.endsWith("Loss") ? loss : acc).add(new Chart.Series(label, color, dash, false, v));
+            }
+        }
+        List<Chart> charts = new ArrayList<>(List.of(
                 Chart.lines("loss", "Loss per epoch", "epoch", "cross-entropy", 4, x, loss),
-                Chart.lines("accuracy", "Accuracy per epoch", "epoch", "accuracy", 4, x, acc),
-                Chart.lines("throughput", "Training throughput", "epoch", "images/s", 0, x,
-                        List.of(new Chart.Series("train images/s", Chart.TRAIN, false, false, speed))));
+                Chart.lines("accuracy", "Accuracy per epoch", "epoch", "accuracy", 4, x, acc)));
+        if (!epochs.isEmpty()) {
+            List<Double> speed = epochs.stream().map(e -> (Double) e.trainImagesPerSecond()).toList();
+            charts.add(Chart.lines("throughput", "Training throughput", "epoch", "images/s", 0,
+                    epochs.stream().map(EpochMetrics::epoch).toList(),
+                    List.of(new Chart.Series("train images/s", Chart.TRAIN, false, false, speed))));
+        }
+        return charts;
     }
 
-    private static Chart.Series series(String label, String color, boolean dash, List<EpochMetrics> epochs, int h,
-                                       Function<EpochMetrics, List<Double>> field) {
-        List<Double> v = epochs.stream().map(e -> {
-            List<Double> perHead = field.apply(e);
-            return perHead == null || h >= perHead.size() ? null : perHead.get(h);
-        }).toList();
+    /** The reproduced figure of head {@code h} at each epoch of {@code x}; null where that epoch has not run. */
+    private static Chart.Series series(String label, String color, boolean dash, List<Integer> x,
+                                       List<EpochMetrics> epochs, int h, Function<EpochMetrics, List<Double>> field) {
+        List<Double> v = new ArrayList<>();
+        for (int epoch : x) {
+            EpochMetrics e = epochs.stream().filter(m -> m.epoch() == epoch).findFirst().orElse(null);
+            List<Double> perHead = e == null ? null : field.apply(e);
+            v.add(perHead == null || h >= perHead.size() ? null : perHead.get(h));
+        }
         return new Chart.Series(label, color, dash, false, v);
+    }
+
+    /** The notebook's figure of {@code metric}, head {@code h}, at each epoch of {@code x}. */
+    private static List<Double> notebook(List<RunReport.ReferenceDelta> perEpoch, String metric, int h,
+                                         List<Integer> x) {
+        List<Double> v = new ArrayList<>();
+        for (int epoch : x) {
+            v.add(perEpoch.stream().filter(d -> d.head() == h && metric.equals(d.metric()) && d.epoch() == epoch)
+                    .map(RunReport.ReferenceDelta::seed).findFirst().orElse(null));
+        }
+        return v;
+    }
+
+    /** The per-epoch table: one row per epoch and head, the notebook, the reproduction and the delta per metric. */
+    private static List<EpochDelta> epochDeltas(List<RunReport.ReferenceDelta> perEpoch, int heads) {
+        Map<List<Integer>, Map<String, RunReport.ReferenceDelta>> rows = new TreeMap<>(
+                Comparator.<List<Integer>>comparingInt(k -> k.get(0)).thenComparingInt(k -> k.get(1)));
+        for (RunReport.ReferenceDelta d : perEpoch) {
+            rows.computeIfAbsent(List.of(d.epoch(), d.head()), k -> new HashMap<>()).put(d.metric(), d);
+        }
+        List<EpochDelta> out = new ArrayList<>();
+        rows.forEach((key, byMetric) -> out.add(new EpochDelta(key.get(0), head(key.get(1), heads),
+                METRICS.stream().map(m -> {
+                    RunReport.ReferenceDelta d = byMetric.get(m);
+                    if (d == null) return new Cell(Fmt.NONE, Fmt.NONE, Fmt.NONE, "");
+                    return new Cell(Fmt.acc(d.seed()), Fmt.acc(d.reproduced()), Fmt.signed(d.delta()),
+                            Fmt.present(d.delta()) ? deltaCss(d) : "");
+                }).toList())));
+        return out;
     }
 
     private static List<Confusion> confusions(TestMetrics t) {

@@ -13,7 +13,7 @@
 
   function seriesOf(c, s) {
     var o = { label: s.label, stroke: s.color, width: 2, value: fmt(c.decimals), spanGaps: false };
-    if (s.dash) o.dash = [6, 4];
+    if (s.dash) o.dash = s.dash;  // [line, gap, ...] in pixels
     if (c.kind === 'bars') {
       o.fill = s.color + 'cc';
       o.width = 0;

@@ -95,6 +95,15 @@ final class Fixtures {
             checks.add(new ThresholdCheck("testAccuracy", h, 0.9, acc.get(h), acc.get(h) > 0.9));
             refs.add(new ReferenceDelta("testAccuracy", h, 0.95, acc.get(h), acc.get(h) - 0.95));
         }
+        // the notebook's per-epoch figures: losses 0.01 above the run's, accuracies 0.005 below
+        for (EpochMetrics m : ms) {
+            for (int h = 0; h < heads; h++) {
+                notebook(refs, "trainLoss", m.epoch(), h, m.trainLoss().get(h), 0.01);
+                notebook(refs, "trainAccuracy", m.epoch(), h, m.trainAccuracy().get(h), -0.005);
+                notebook(refs, "devLoss", m.epoch(), h, m.devLoss().get(h), 0.01);
+                notebook(refs, "devAccuracy", m.epoch(), h, m.devAccuracy().get(h), -0.005);
+            }
+        }
         boolean passed = checks.stream().allMatch(ThresholdCheck::passed);
         RunReport r = new RunReport(RunReport.FORMAT, name, runDir.getFileName().toString(),
                 RunReport.Status.completed, null, passed, started, "2026-11-29T17:20:00Z", 233.2,
@@ -119,6 +128,11 @@ final class Fixtures {
                 "interrupted after 1 of 10 epochs", false, r.started(), r.finished(), r.durationSeconds(), null,
                 r.reference(), null, r.epochs(), r.spec(), r.specFile(), r.specSha256(), r.environment(), r.data(),
                 null));
+    }
+
+    private static void notebook(List<ReferenceDelta> refs, String metric, int epoch, int head, double reproduced,
+                                 double offset) {
+        refs.add(new ReferenceDelta(metric, head, epoch, reproduced + offset, reproduced, -offset));
     }
 
     /** A stroke on white, so the image is not blank. */

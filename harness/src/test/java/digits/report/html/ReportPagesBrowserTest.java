@@ -1,8 +1,8 @@
 package digits.report.html;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import digits.Chromium;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -20,11 +20,8 @@ import org.openqa.selenium.JavascriptExecutor;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
-import org.openqa.selenium.chrome.ChromeDriverService;
-import org.openqa.selenium.chrome.ChromeOptions;
 import org.openqa.selenium.logging.LogEntry;
 import org.openqa.selenium.logging.LogType;
-import org.openqa.selenium.logging.LoggingPreferences;
 import org.openqa.selenium.support.ui.WebDriverWait;
 
 /**
@@ -36,35 +33,15 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 class ReportPagesBrowserTest {
 
     private static final Path SCREENSHOTS = Path.of("target/screenshots").toAbsolutePath();
-    /** The system property (set by surefire from the Maven property) that decides whether a missing browser fails. */
-    static final String MODE = "digits.browserTests";
-    static final String REQUIRED = "required";
-
     @TempDir
     static Path reports;
     private static ChromeDriver driver;
 
     @BeforeAll
     static void start() throws IOException {
-        Path chromium = firstExisting("/usr/bin/chromium", "/usr/bin/chromium-browser", "/usr/bin/google-chrome");
-        Path chromedriver = firstExisting("/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver");
-        String missing = "no chromium and chromedriver (apt-get install chromium chromium-driver)";
-        if (REQUIRED.equals(System.getProperty(MODE))) {
-            assertThat(chromium != null && chromedriver != null).as("-D" + MODE + "=" + REQUIRED + ": " + missing)
-                    .isTrue();
-        }
-        assumeTrue(chromium != null && chromedriver != null, "browser tests skipped: " + missing + "; -D" + MODE
-                + "=" + REQUIRED + " makes this a failure");
+        driver = Chromium.startOrSkip();
         Fixtures.reportsFolder(reports);
         ReportPages.regenerate(reports, s -> { });
-        ChromeOptions options = new ChromeOptions().setBinary(chromium.toFile())
-                .addArguments("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
-                        "--window-size=1280,900", "--hide-scrollbars");
-        LoggingPreferences logs = new LoggingPreferences();
-        logs.enable(LogType.BROWSER, Level.ALL);
-        options.setCapability("goog:loggingPrefs", logs);
-        driver = new ChromeDriver(new ChromeDriverService.Builder().usingDriverExecutable(chromedriver.toFile())
-                .build(), options);
         Files.createDirectories(SCREENSHOTS);
     }
 
@@ -91,6 +68,58 @@ class ReportPagesBrowserTest {
         assertThat(driver.findElement(By.cssSelector("#chart-loss .u-legend")).getText()).contains("train (head 1)");
         screenshots("run-two-digit");
     }
+
+    @Test
+    void runPageDrawsTheNotebooksCurvesDottedBesideTheRunsAndTabulatesTheDeltas() throws IOException {
+        open("cnn/20261129-110000/report.html");
+        assertChartsDrawn(3);
+        assertThat(legend("loss")).contains("train", "dev", "notebook train", "notebook dev");
+        assertThat(legend("accuracy")).contains("train", "dev", "test", "notebook train", "notebook dev");
+        // the notebook's lines are really drawn: hiding them (a click on their legend entry) takes ink away
+        int all = ink("loss");
+        for (WebElement entry : driver.findElements(By.cssSelector("#chart-loss .u-legend tr.u-series th"))) {
+            if (entry.getText().startsWith("notebook")) entry.click();
+        }
+        assertThat(ink("loss")).as("inked pixels without the notebook's curves").isLessThan(all - 200);
+
+        List<WebElement> rows = driver.findElements(By.cssSelector("#epoch-deltas tbody tr"));
+        assertThat(rows).hasSize(10);
+        // epoch 1 of the fixture: train loss 1.0 (notebook 1.01), train accuracy 0.84 (notebook 0.835)
+        List<String> first = rows.get(0).findElements(By.tagName("td")).stream().map(WebElement::getText).toList();
+        assertThat(first.subList(0, 8)).containsExactly("1", "", "1.0100", "1.0000", "-0.0100", "0.8350", "0.8400",
+                "+0.0050");
+        assertThat(rows.get(0).findElements(By.tagName("td")).get(4).getAttribute("class")).contains("good-text");
+        screenshots("run-notebook-curves");
+
+        open("multi-digit-cnn/20261129-100000/report.html");
+        assertThat(legend("loss")).contains("notebook train (head 1)", "notebook dev (head 2)");
+        rows = driver.findElements(By.cssSelector("#epoch-deltas tbody tr"));
+        assertThat(rows).hasSize(10); // five epochs, two heads
+        assertThat(rows.get(1).getText()).startsWith("1 head 2");
+    }
+
+    private static String legend(String chart) {
+        return driver.findElement(By.cssSelector("#chart-" + chart + " .u-legend")).getText();
+    }
+
+    private static int ink(String chart) {
+        WebElement c = driver.findElement(By.cssSelector("#chart-" + chart + " canvas"));
+        return ((Number) js(INK, c)).intValue();
+    }
+
+    /** Non-transparent pixels of a canvas (read through a copy: repeated reads of the page's own canvas warn). */
+    private static final String INK = """
+            const c = arguments[0];
+            if (!c.width || !c.height) return 0;
+            const copy = document.createElement('canvas');
+            copy.width = c.width;
+            copy.height = c.height;
+            const ctx = copy.getContext('2d', {willReadFrequently: true});
+            ctx.drawImage(c, 0, 0);
+            const px = ctx.getImageData(0, 0, c.width, c.height).data;
+            let n = 0;
+            for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
+            return n;""";
 
     @Test
     void studyPageDrawsTheBarChartAndLinksEveryRun() throws IOException {
@@ -190,13 +219,7 @@ class ReportPagesBrowserTest {
         List<WebElement> canvases = driver.findElements(By.cssSelector(".chart canvas"));
         assertThat(canvases).hasSize(charts);
         for (WebElement c : canvases) {
-            Object inked = js("""
-                    const c = arguments[0];
-                    if (!c.width || !c.height) return 0;
-                    const px = c.getContext('2d').getImageData(0, 0, c.width, c.height).data;
-                    let n = 0;
-                    for (let i = 3; i < px.length; i += 4) if (px[i] > 0) n++;
-                    return n;""", c);
+            Object inked = js(INK, c);
             assertThat(((Number) inked).intValue()).as("drawn pixels").isGreaterThan(100);
         }
     }
@@ -231,12 +254,5 @@ class ReportPagesBrowserTest {
 
     private static Object js(String script, Object... args) {
         return ((JavascriptExecutor) driver).executeScript(script, args);
-    }
-
-    private static Path firstExisting(String... paths) {
-        for (String p : paths) {
-            if (Files.isExecutable(Path.of(p))) return Path.of(p);
-        }
-        return null;
     }
 }

@@ -30,7 +30,21 @@ class ReportPagesTest {
         assertThat(page.references()).extracting(RunPage.Reference::delta).containsExactly("+0.0250", "+0.0150");
         assertThat(page.charts()).extracting(Chart::id).containsExactly("loss", "accuracy", "throughput");
         assertThat(page.charts().get(1).series()).extracting(Chart.Series::label).containsExactly(
-                "train (head 1)", "dev (head 1)", "test (head 1)", "train (head 2)", "dev (head 2)", "test (head 2)");
+                "train (head 1)", "dev (head 1)", "test (head 1)", "train (head 2)", "dev (head 2)", "test (head 2)",
+                "notebook train (head 1)", "notebook dev (head 1)", "notebook train (head 2)", "notebook dev (head 2)");
+        // the notebook's curves are dotted, each head its own pattern; the reproduced second head dashed
+        assertThat(page.charts().get(0).series()).extracting(Chart.Series::dash).containsExactly(null, null,
+                Chart.DASHED, Chart.DASHED, Chart.NOTEBOOK, Chart.NOTEBOOK, Chart.NOTEBOOK_SECOND, Chart.NOTEBOOK_SECOND);
+        // epoch 2 of the fixture's notebook: dev loss 1.1/2 + 0.01 (head 1), 1.1/3 + 0.01 (head 2)
+        assertThat(page.epochDeltas()).hasSize(8).element(2).satisfies(row -> {
+            assertThat(row.epoch()).isEqualTo(2);
+            assertThat(row.head()).isEqualTo("head 1");
+            assertThat(row.cells().get(2)).isEqualTo(new RunPage.Cell("0.5600", "0.5500", "-0.0100", "good-text"));
+            assertThat(row.cells().get(3)).isEqualTo(new RunPage.Cell("0.8550", "0.8600", "+0.0050", "good-text"));
+        });
+        assertThat(page.epochDeltas().get(3).cells().get(2).seed()).isEqualTo("0.3767");
+        // the final figures' table keeps only the final figures
+        assertThat(page.references()).extracting(RunPage.Reference::metric).containsOnly("testAccuracy");
         assertThat(page.confusions()).extracting(Confusion::title).containsExactly("Head 1", "Head 2");
         assertThat(page.confusions().get(0).rows().get(2).cells().get(2).count()).isEqualTo(92);
         assertThat(page.gallery()).hasSize(6).first().satisfies(g -> {
@@ -40,6 +54,19 @@ class ReportPagesTest {
         });
         assertThat(page.throughput()).extracting(RunPage.Throughput::imagesPerSecond).first().isEqualTo("4,100");
         assertThat(page.specYaml()).contains("name: two", "heads: 2");
+    }
+
+    @Test
+    void theSeedToleranceCheckShowsTheDistanceToTheNotebookAndItsLimit() throws IOException {
+        Path runDir = Files.createDirectories(dir.resolve("one/r1"));
+        RunReport r = Fixtures.run(runDir, "one", 1, 2, "d", 0.93);
+        var tree = (com.fasterxml.jackson.databind.node.ObjectNode) Reports.JSON.valueToTree(r);
+        tree.withArray("acceptance").addObject().put("metric", RunReport.ThresholdCheck.SEED_DELTA).put("head", 0)
+                .put("threshold", 0.01).put("actual", 0.02).put("passed", false);
+        RunPage page = RunPage.of(Reports.JSON.treeToValue(tree, RunReport.class), runDir, null);
+        assertThat(page.checks()).hasSize(2).last().isEqualTo(new RunPage.Check("|test accuracy − notebook's|", "",
+                "≤ 0.0100", "0.0200", new Badge("FAIL", "bad")));
+        assertThat(page.checks().get(0).threshold()).isEqualTo("> 0.9000");
     }
 
     @Test
