@@ -45,6 +45,16 @@ final class TrainingJvm {
 
     private static final int TAIL = 40;
 
+    /**
+     * Set when this JVM (driver or executor) is being stopped: its runs are stopped at once, so they write their
+     * interrupted reports while Spark shuts down, instead of training on until this JVM is gone.
+     */
+    private static volatile boolean stopping;
+
+    static {
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true, "digits-stop-runs"));
+    }
+
     private TrainingJvm() {}
 
     /**
@@ -86,8 +96,9 @@ final class TrainingJvm {
         try {
             stdin.write((specJson + "\n").getBytes(StandardCharsets.UTF_8));
             stdin.flush(); // and left open: its end tells the run that this JVM is gone
-            while (!p.waitFor(500, TimeUnit.MILLISECONDS)) {
+            while (!p.waitFor(200, TimeUnit.MILLISECONDS)) {
                 if (killed.getAsBoolean()) throw new InterruptedException("task killed");
+                if (stopping) throw new InterruptedException("this JVM is being stopped");
             }
         } catch (InterruptedException | IOException | RuntimeException e) {
             stop(p);

@@ -63,8 +63,10 @@ class DriverInterruptTest {
                 .map(Map.Entry::getKey).toList();
         List<Path> interrupted = stopped.entrySet().stream()
                 .filter(e -> e.getValue().status() == RunReport.Status.interrupted).map(Map.Entry::getKey).toList();
-        assertThat(done).isNotEmpty();
-        assertThat(interrupted).isNotEmpty();
+        String seen = stopped.entrySet().stream().map(e -> e.getKey().getParent().getFileName() + " " + e.getValue().status() + " after "
+                + e.getValue().epochs().size() + " epochs").toList() + "; driver's log:\n" + Files.readString(out);
+        assertThat(done).as(seen).isNotEmpty();
+        assertThat(interrupted).as(seen).isNotEmpty();
         assertThat(stopped.values()).allMatch(r -> r.status() == RunReport.Status.completed
                 || r.status() == RunReport.Status.interrupted);
 
