@@ -24,24 +24,25 @@ study:
     - {name: lr-0.02, overrides: {training.optimizer.learningRate: 0.02}}
 YAML
 
-# run LABEL EXPERIMENTS_DIR STUDY [MASTER]: one digits:run, timed; its log kept beside the figures
+# run LABEL EXPERIMENTS_DIR STUDY MASTER: one digits:run, timed (MASTER none: one run after another in Maven's JVM);
+# its log kept beside the figures
 run() {
   local out="$work/$1-$(date +%s%N)" start end
   start=$(date +%s.%N)
   if ! mvn -B ${MVN_ARGS:-} digits:run -Dexperiment="$3" -Ddigits.experimentsDir="$2" -Ddigits.reportsDir="$out" \
-      ${4:+-Ddigits.spark.master=$4} > "$out.log" 2>&1; then
+      -Ddigits.spark.master="$4" > "$out.log" 2>&1; then
     echo "failed: see $out.log" >&2
     exit 1
   fi
   end=$(date +%s.%N)
   # the 1-minute load average after the run: other work on the machine shows here
-  printf '%s %s %.1f load %s\n' "$3" "${4:-sequential}" "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf '%s %s %.1f load %s\n' "$3" "$4" "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
 }
 
 lscpu | sed -n 's/^Model name: *//p; s/^CPU(s): *//p' | paste -sd ' ' -
 # odd rounds sequential first, even rounds Spark first: a drift in the machine's load falls on both
 for r in $(seq "$rounds"); do
-  if [ $((r % 2)) = 1 ]; then order=("" "local[$cores]"); else order=("local[$cores]" ""); fi
+  if [ $((r % 2)) = 1 ]; then order=(none "local[$cores]"); else order=("local[$cores]" none); fi
   for m in "${order[@]}"; do run mlp experiments mlp-study-10 "$m"; done
   for m in "${order[@]}"; do run cnn "$work/cnn-experiments" cnn-study-small "$m"; done
 done | tee "$work/times.txt"
