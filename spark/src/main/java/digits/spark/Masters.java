@@ -42,6 +42,16 @@ final class Masters {
     }
 
     /**
+     * Embedded Spark: its one executor lives in the driver's JVM, so a missed heartbeat never means a lost executor,
+     * only a JVM that was paused (SIGSTOP, a suspended laptop, a long GC). Spark's default would then, after 120 s,
+     * remove that executor and end the JVM with status 56, failing every run in flight; a 30-day timeout keeps it.
+     * Settings already made are kept.
+     */
+    static void configureLocal(SparkConf conf) {
+        conf.setIfMissing("spark.storage.blockManagerHeartbeatTimeoutMs", String.valueOf(30L * 24 * 3600 * 1000));
+    }
+
+    /**
      * local-cluster started from a plain JVM (a test, or the plugin's driver) rather than spark-submit: the executors
      * get the driver's class path and the environment Spark's launcher expects, and everything binds to the loopback
      * address. Settings already made are kept. Refused, in one line, without a {@code SPARK_HOME} whose {@code jars}

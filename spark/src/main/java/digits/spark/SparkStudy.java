@@ -79,6 +79,7 @@ public final class SparkStudy {
         SparkConf sc = new SparkConf().setMaster(master).setAppName("digits " + study);
         if (Masters.isLocal(master) || Masters.isLocalCluster(master)) sc.set("spark.ui.enabled", "false");
         conf.forEach(sc::set);
+        if (Masters.isLocal(master)) Masters.configureLocal(sc);
         if (Masters.isLocalCluster(master)) Masters.configureLocalCluster(sc);
         SparkEngine.Config config = new SparkEngine.Config(master, threads(master, sc), runProperties(), taskJvmArgs,
                 options.experimentsDir().toAbsolutePath().toString(), options.dataRoot().toAbsolutePath().toString(),

@@ -33,13 +33,7 @@ class DriverInterruptTest {
         Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
         Path reports = dir.resolve("reports");
         Path out = dir.resolve("driver.log");
-        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
-        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
-        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
-                SparkStudy.class.getName(), "--master", "local[2,2]", "--study", "tiny-study",
-                "--experiments", experiments.toString(), "--data-root", TinyStudy.root().resolve("data").toString(),
-                "--reports", reports.toString()));
-        Process driver = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+        Process driver = driver(experiments, reports, out);
 
         // stop it once one run has completed and another is in the middle
         while (true) {
@@ -83,5 +77,54 @@ class DriverInterruptTest {
             assertThat(runs).anySatisfy(r -> assertThat(TinyStudy.report(reports.resolve(r.report()).getParent())
                     .resumedFrom()).isEqualTo(name));
         }
+    }
+
+    /**
+     * The driver paused (SIGSTOP: a suspended machine, a long GC, or someone timing a benchmark) for longer than
+     * Spark's executor heartbeat timeout, then continued: embedded Spark keeps its executor and the study ends as if
+     * nothing had happened. (Spark's default would drop the executor and end the driver with status 56.) The timeout
+     * is cut to 3 s here so that a 10-second pause exceeds it, and the executor gives up after two failed heartbeats.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aDriverPausedLongerThanTheHeartbeatTimeoutCarriesOn() throws Exception {
+        Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
+        Path reports = dir.resolve("reports");
+        Path out = dir.resolve("driver.log");
+        Process driver = driver(experiments, reports, out, "--conf", "spark.executor.heartbeatInterval=1s",
+                "--conf", "spark.network.timeout=3s", "--conf", "spark.network.timeoutInterval=1s",
+                "--conf", "spark.executor.heartbeat.maxFailures=2");
+        while (TinyStudy.reportsNow(reports).values().stream().noneMatch(r -> r.status() == RunReport.Status.running)) {
+            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
+            Thread.sleep(20);
+        }
+        signal("STOP", driver.pid());
+        Thread.sleep(10_000);
+        signal("CONT", driver.pid());
+        assertThat(driver.waitFor(4, TimeUnit.MINUTES)).as("the driver ended").isTrue();
+        assertThat(driver.exitValue()).as(Files.readString(out)).isZero();
+        assertThat(Files.readString(out)).doesNotContain("Removing executor driver");
+        Path study = reports.resolve("tiny-study");
+        try (var files = Files.list(study)) {
+            Path studyJson = files.filter(d -> Files.isRegularFile(d.resolve("study.json"))).findFirst()
+                    .orElseThrow().resolve("study.json");
+            assertThat(TinyStudy.fingerprints(TinyStudy.readStudy(studyJson), reports)).isEqualTo(TinyStudy.sequential());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor()).isZero();
+    }
+
+    /** SparkStudy on local[2,2] in a JVM of its own, as digits:run starts it, its output to {@code out}. */
+    private static Process driver(Path experiments, Path reports, Path out, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                SparkStudy.class.getName(), "--master", "local[2,2]", "--study", "tiny-study",
+                "--experiments", experiments.toString(), "--data-root", TinyStudy.root().resolve("data").toString(),
+                "--reports", reports.toString()));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
     }
 }
