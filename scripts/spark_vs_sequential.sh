@@ -27,16 +27,24 @@ YAML
 # run LABEL EXPERIMENTS_DIR STUDY MASTER: one digits:run, timed (MASTER none: one run after another in Maven's JVM);
 # its log kept beside the figures
 run() {
-  local out="$work/$1-$(date +%s%N)" start end
+  local out="$work/$1-$(date +%s%N)" start end pid state stopped=0
   start=$(date +%s.%N)
-  if ! mvn -B ${MVN_ARGS:-} digits:run -Dexperiment="$3" -Ddigits.experimentsDir="$2" -Ddigits.reportsDir="$out" \
-      -Ddigits.spark.master="$4" > "$out.log" 2>&1; then
+  mvn -B ${MVN_ARGS:-} digits:run -Dexperiment="$3" -Ddigits.experimentsDir="$2" -Ddigits.reportsDir="$out" \
+      -Ddigits.spark.master="$4" > "$out.log" 2>&1 &
+  pid=$!
+  # seconds in which Maven's JVM was stopped (SIGSTOP by someone else's benchmark): such a time is not a measurement
+  while kill -0 "$pid" 2>/dev/null; do
+    state=$(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null || true)
+    [ "$state" = T ] && stopped=$((stopped + 1))
+    sleep 1
+  done
+  if ! wait "$pid"; then
     echo "failed: see $out.log" >&2
     exit 1
   fi
   end=$(date +%s.%N)
   # the 1-minute load average after the run: other work on the machine shows here
-  printf '%s %s %.1f load %s\n' "$3" "$4" "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1 /proc/loadavg)"
+  printf '%s %s %.1f load %s stopped %ss\n' "$3" "$4" "$(echo "$end - $start" | bc)" "$(cut -d' ' -f1 /proc/loadavg)" "$stopped"
 }
 
 lscpu | sed -n 's/^Model name: *//p; s/^CPU(s): *//p' | paste -sd ' ' -
