@@ -43,9 +43,7 @@ public class RunMojo extends AbstractDigitsMojo {
      * Run a study's (variant, seed) runs as Apache Spark tasks, each training in a JVM of its own: {@code local[N]} or
      * {@code local[N,F]} (this machine, N runs at once, F attempts per run), {@code local-cluster[n,c,mb]},
      * {@code spark://host:port}, {@code k8s://...} or {@code yarn}; {@code none}: one after another in Maven's JVM.
-     * Spark settings: {@code -Dspark.*}. Unset: embedded Spark, {@code local[<cores>,2]}, on a machine of two cores
-     * or more (measured faster than one run after another, BENCHMARKS.md), falling back to Maven's JVM when
-     * digits-spark cannot be had; {@code none} on one core. Experiments that are not studies always train in
+     * Spark settings: {@code -Dspark.*}. Unset: as {@code none}. Experiments that are not studies always train in
      * Maven's JVM.
      */
     @Parameter(property = "digits.spark.master")
@@ -63,22 +61,9 @@ public class RunMojo extends AbstractDigitsMojo {
     @Override
     protected void run() throws MojoFailureException {
         Harness harness = harness();
-        Harness.Studies inMaven = plan -> new StudyRunner(harness.options()).run(plan);
-        boolean explicit = sparkMaster != null && !sparkMaster.isBlank();
-        String master = explicit ? sparkMaster.strip() : SparkDriver.defaultMaster(Runtime.getRuntime().availableProcessors());
-        Harness.Studies studies = inMaven;
-        if (!master.equals(SparkDriver.NONE)) {
-            SparkDriver driver = sparkDriver(harness, master);
-            studies = explicit ? driver::run : plan -> {
-                try {
-                    return driver.run(plan);
-                } catch (SparkDriver.Unavailable e) {
-                    getLog().warn(e.getMessage() + "; the study runs in Maven's JVM instead (-Ddigits.spark.master=none "
-                            + "says so without trying)");
-                    return inMaven.run(plan);
-                }
-            };
-        }
+        Harness.Studies studies = plan -> new StudyRunner(harness.options()).run(plan);
+        String master = sparkMaster == null ? "" : sparkMaster.strip();
+        if (!master.isEmpty() && !master.equals(SparkDriver.NONE)) studies = sparkDriver(harness, master)::run;
         List<String> failed = harness.runAll(experiment, resume, studies).failed();
         if (!failed.isEmpty() && failOnThreshold) {
             throw new MojoFailureException("acceptance threshold missed by " + String.join(", ", failed)

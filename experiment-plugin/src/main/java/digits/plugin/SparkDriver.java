@@ -52,24 +52,6 @@ final class SparkDriver {
     /** -Ddigits.spark.master=none: one run after another in Maven's JVM. */
     static final String NONE = "none";
 
-    /**
-     * digits-spark and Spark could not be had (no network, no checkout to build from): a study asked for no Spark
-     * master in particular may run in Maven's JVM instead.
-     */
-    static final class Unavailable extends UncheckedIOException {
-        Unavailable(String message, IOException cause) {
-            super(message, cause);
-        }
-    }
-
-    /**
-     * The master when none is given: embedded Spark with a run per core and two attempts per run, which trained the
-     * notebook's MLP study and a small CNN study faster than one run after another on two cores (BENCHMARKS.md); on
-     * one core there is nothing to share, and the runs stay in Maven's JVM.
-     */
-    static String defaultMaster(int cores) {
-        return cores >= 2 ? "local[" + cores + ",2]" : NONE;
-    }
     /** The digits.* settings a run honours, passed on to the driver (and from it to every training JVM). */
     static final List<String> RUN_PROPERTIES = List.of("digits.threads", "digits.layerThreads", "digits.directStep",
             "digits.spark.failOnce");
@@ -212,8 +194,8 @@ final class SparkDriver {
         return classPath;
     }
 
-    private static Unavailable unavailable(String message, Exception cause) {
-        return new Unavailable(message, cause instanceof IOException io ? io : new IOException(message, cause));
+    private static UncheckedIOException unavailable(String message, Exception cause) {
+        return new UncheckedIOException(message, cause instanceof IOException io ? io : new IOException(message, cause));
     }
 
     private List<Path> resolve() throws DependencyResolutionException {
