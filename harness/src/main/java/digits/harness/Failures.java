@@ -4,6 +4,7 @@ import digits.data.DataException;
 import digits.io.FirstLine;
 import digits.data.IdxFormatException;
 import digits.spec.SpecException;
+import digits.study.StudyException;
 import digits.train.Checkpoint;
 import digits.train.DivergedException;
 import java.io.UncheckedIOException;
@@ -23,7 +24,8 @@ public final class Failures {
         }
         if (e instanceof SpecException || e instanceof DataException || e instanceof IdxFormatException
                 || e instanceof DivergedException || e instanceof Checkpoint.CheckpointException
-                || e instanceof UncheckedIOException || e instanceof digits.predict.PredictException) {
+                || e instanceof UncheckedIOException || e instanceof StudyException
+                || e instanceof digits.predict.PredictException) {
             return FirstLine.of(e.getMessage());
         }
         if (e instanceof IllegalArgumentException && (String.valueOf(e.getMessage()).startsWith("-D")
@@ -35,6 +37,16 @@ public final class Failures {
                     + "nd4j-cuda with -Ddigits.backend=cuda)";
         }
         return null;
+    }
+
+    /**
+     * For a command-line entry point's last words: {@code ERROR: <the one line>} on standard error, or the stack trace
+     * of a bug.
+     */
+    public static void print(Throwable e) {
+        String message = userMessage(e);
+        if (message == null) e.printStackTrace();
+        else System.err.println("ERROR: " + message);
     }
 
     /**

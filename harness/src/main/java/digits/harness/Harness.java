@@ -61,6 +61,20 @@ public final class Harness {
      *               the one experiment selected; a run id: continue that run
      */
     public Summary runAll(String selection, String resume) {
+        return runAll(selection, resume, plan -> new StudyRunner(options).run(plan));
+    }
+
+    /**
+     * How a validated study runs: in this JVM by default; the plugin hands it to a Spark driver in its own JVM when
+     * {@code -Ddigits.spark.master} is set.
+     */
+    @FunctionalInterface
+    public interface Studies {
+        StudyRunner.Result run(StudyLoader.Plan plan);
+    }
+
+    /** As {@link #runAll(String, String)}, each study run by {@code studies}. */
+    public Summary runAll(String selection, String resume, Studies studies) {
         SpecCatalog catalog = catalog();
         List<String> names = catalog.select(selection);
         boolean resuming = resume != null && !resume.isBlank() && !resume.strip().equals("false");
@@ -72,10 +86,10 @@ public final class Harness {
         for (String name : names) plans.add(catalog.isStudy(name) ? StudyLoader.load(catalog, name) : catalog.load(name));
 
         List<ExperimentRunner.Result> runs = new ArrayList<>();
-        List<StudyRunner.Result> studies = new ArrayList<>();
+        List<StudyRunner.Result> results = new ArrayList<>();
         for (int i = 0; i < names.size(); i++) {
             if (plans.get(i) instanceof StudyLoader.Plan plan) {
-                studies.add(new StudyRunner(options).run(plan));
+                results.add(studies.run(plan));
                 continue;
             }
             ExperimentSpec spec = (ExperimentSpec) plans.get(i);
@@ -87,7 +101,7 @@ public final class Harness {
             options.log().accept("Report: " + r.runDir().resolve(Reports.REPORT_JSON));
             runs.add(r);
         }
-        return new Summary(runs, studies);
+        return new Summary(runs, results);
     }
 
     /** Trains one experiment (not a study). */

@@ -13,12 +13,13 @@ import java.util.Map;
  * environment, the data's provenance, per-epoch and test metrics, the acceptance checks and the
  * comparison with the seed notebook's figures. Rewritten (atomically) after every epoch, so an
  * interrupted run still says how far it got. A resumed run names the run folder it continued
- * ({@code <experiment>/<run-id>}) in {@code resumedFrom}; its first epochs are that run's.
+ * ({@code <experiment>/<run-id>}) in {@code resumedFrom}; its first epochs are that run's. A run trained as a task
+ * of a distributed study says where in {@code placement}; absent from runs trained in the study's own JVM.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"format", "experiment", "runId", "status", "message", "passed", "started", "finished",
         "durationSeconds", "acceptance", "reference", "test", "epochs", "spec", "specFile", "specSha256",
-        "environment", "data", "resumedFrom"})
+        "environment", "data", "resumedFrom", "placement"})
 public record RunReport(
         int format,
         String experiment,
@@ -38,9 +39,20 @@ public record RunReport(
         String specSha256,
         Environment environment,
         DataProvenance data,
-        String resumedFrom) {
+        String resumedFrom,
+        Placement placement) {
 
     public static final int FORMAT = 1;
+
+    /** The fields before {@code placement}, which is absent from runs trained where the study runs (most of them). */
+    public RunReport(int format, String experiment, String runId, Status status, String message, Boolean passed,
+                     String started, String finished, Double durationSeconds, List<ThresholdCheck> acceptance,
+                     List<ReferenceDelta> reference, TestMetrics test, List<EpochMetrics> epochs, ExperimentSpec spec,
+                     String specFile, String specSha256, Environment environment, DataProvenance data,
+                     String resumedFrom) {
+        this(format, experiment, runId, status, message, passed, started, finished, durationSeconds, acceptance,
+                reference, test, epochs, spec, specFile, specSha256, environment, data, resumedFrom, null);
+    }
 
     public enum Status { running, completed, failed, diverged, interrupted }
 
@@ -68,6 +80,15 @@ public record RunReport(
             this(metric, head, null, seed, reproduced, delta);
         }
     }
+
+    /**
+     * Where a run trained when a study distributed it: {@code engine} ({@code spark}), the cluster's {@code master}
+     * and application id, the {@code executor} and {@code host} the task ran on, and which {@code attempt} of the
+     * task it was (0 for the first; a retried task has 1, 2, ...), with Spark's stage, partition and task ids.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    public record Placement(String engine, String master, String application, String executor, String host,
+                            int attempt, Integer stage, Integer partition, Long task) {}
 
     /** Where the images came from: the source and the SHA-256 of every file read. */
     public record DataProvenance(String source, Map<String, String> sha256, int trainImages, int devImages,

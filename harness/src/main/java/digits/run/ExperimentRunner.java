@@ -46,6 +46,20 @@ public final class ExperimentRunner {
         }
     }
 
+    /** A run that diverged: its report (status diverged) is written, and here with its folder. */
+    public static final class Diverged extends DivergedException {
+        private final transient Result result;
+
+        Diverged(DivergedException e, Result result) {
+            super(e);
+            this.result = result;
+        }
+
+        public Result result() {
+            return result;
+        }
+    }
+
     private final RunOptions options;
     /** The reports folder whose index.html a run refreshes (a study's runs live below it), or null for none. */
     private final Path indexRoot;
@@ -63,7 +77,12 @@ public final class ExperimentRunner {
 
     /** Trains {@code spec} (read from {@code specFile}) in a new run folder. */
     public Result run(ExperimentSpec spec, Path specFile) {
-        return start(spec, specFile, null, null);
+        return run(spec, specFile, null);
+    }
+
+    /** As {@link #run(ExperimentSpec, Path)}, recording where the run trained (a distributed study's task), or null. */
+    public Result run(ExperimentSpec spec, Path specFile, RunReport.Placement placement) {
+        return start(spec, specFile, null, null, placement);
     }
 
     /**
@@ -71,6 +90,11 @@ public final class ExperimentRunner {
      * names the run, or null takes the newest unfinished one. The spec must be unchanged since that run.
      */
     public Result resume(ExperimentSpec spec, Path specFile, String runId) {
+        return resume(spec, specFile, runId, null);
+    }
+
+    /** As {@link #resume(ExperimentSpec, Path, String)}, recording where the continued run trained, or null. */
+    public Result resume(ExperimentSpec spec, Path specFile, String runId, RunReport.Placement placement) {
         String name = spec.name();
         Reports reports = new Reports(options.reportsDir());
         Path fromDir = runId == null ? reports.newestUnfinished(name) : reports.existingRunDir(name, runId);
@@ -98,10 +122,11 @@ public final class ExperimentRunner {
         }
         options.log().accept("Resuming " + name + " from " + fromDir + " after epoch " + from.epoch() + " of "
                 + spec.training().epochs());
-        return start(spec, specFile, from, fromDir);
+        return start(spec, specFile, from, fromDir, placement);
     }
 
-    private Result start(ExperimentSpec spec, Path specFile, Checkpoint from, Path fromDir) {
+    private Result start(ExperimentSpec spec, Path specFile, Checkpoint from, Path fromDir,
+                         RunReport.Placement placement) {
         Consumer<String> log = options.log();
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
@@ -115,7 +140,7 @@ public final class ExperimentRunner {
         }
         Nd4jSetup.applyThreads(); // before the environment is recorded
         Path runDir = reports.newRunDir(spec.name());
-        Run run = new Run(spec, specFile, runDir, data, from, fromDir);
+        Run run = new Run(spec, specFile, runDir, data, from, fromDir, placement);
         log.accept("Run " + spec.name() + " -> " + runDir);
         Thread hook = new Thread(run::interrupted, "digits-interrupt");
         Runtime.getRuntime().addShutdownHook(hook);
@@ -161,12 +186,13 @@ public final class ExperimentRunner {
         private final String specSha;
         private final Checkpoint from;
         private final Path fromDir;
+        private final RunReport.Placement placement;
         private volatile boolean finished;
         /** Set by the shutdown hook: from then on the training thread writes nothing, so its report stands. */
         private boolean stopped;
 
         Run(ExperimentSpec spec, Path specFile, Path runDir, DatasetLoader.Loaded data, Checkpoint from,
-            Path fromDir) {
+            Path fromDir, RunReport.Placement placement) {
             this.spec = spec;
             this.specFile = specFile;
             this.runDir = runDir;
@@ -175,6 +201,7 @@ public final class ExperimentRunner {
             this.specSha = SpecHash.of(spec);
             this.from = from;
             this.fromDir = fromDir;
+            this.placement = placement;
             if (from != null) epochs.addAll(from.epochs());
         }
 
@@ -225,10 +252,10 @@ public final class ExperimentRunner {
                 ConsoleLines.verdict(report).forEach(log);
                 return new Result(report, runDir);
             } catch (DivergedException e) {
-                write(Status.diverged, e.getMessage(), null);
+                RunReport report = write(Status.diverged, e.getMessage(), null);
                 Reports.markLatest(runDir);
                 finished = true;
-                throw e;
+                throw new Diverged(e, new Result(report, runDir));
             } catch (RuntimeException | Error e) {
                 write(Status.failed, String.valueOf(e.getMessage()), null);
                 finished = true;
@@ -273,7 +300,7 @@ public final class ExperimentRunner {
                     environment, new DataProvenance(data.source(), data.files(), split.train().count(),
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
                     split.test().count() / b), fromDir == null ? null
-                    : fromDir.getParent().getFileName() + "/" + fromDir.getFileName());
+                    : fromDir.getParent().getFileName() + "/" + fromDir.getFileName(), placement);
             if (stopped) return report;
             Reports.write(runDir, report);
             writePage(report);

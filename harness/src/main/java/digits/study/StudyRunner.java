@@ -12,31 +12,35 @@ import digits.report.html.ReportPages;
 import digits.run.ExperimentRunner;
 import digits.run.RunOptions;
 import digits.spec.ExperimentSpec;
-import digits.spec.SpecHash;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 /**
  * Runs every variant of a study for every seed (each a normal run with its own report.json under
  * {@code reports/<study>/runs/<variant>-s<seed>/}), then writes {@code reports/<study>/<run-id>/study.json} and
- * prints the comparison. A completed run of the same spec (same hash) is reused, so an interrupted study
- * continues where it stopped.
+ * prints the comparison. A completed run of the same spec (same hash) is reused and an interrupted one continued
+ * ({@link StudyRun}), so an interrupted study continues where it stopped. The runs train one after another in this
+ * JVM, or on another {@link RunEngine} (digits-spark).
  */
 public final class StudyRunner {
 
     private final RunOptions options;
+    private final RunEngine engine;
 
     public StudyRunner(RunOptions options) {
+        this(options, null);
+    }
+
+    /** @param engine where the runs train; null: one after another in this JVM */
+    public StudyRunner(RunOptions options, RunEngine engine) {
         this.options = options;
+        this.engine = engine == null ? this::inProcess : engine;
     }
 
     public record Result(StudyReport report, Path dir, String table) {}
@@ -45,33 +49,22 @@ public final class StudyRunner {
         String study = plan.spec().name();
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
-        Path runsDir = reports.root().resolve(study).resolve("runs");
-        ExperimentRunner runner = new ExperimentRunner(options.withReportsDir(runsDir), reports.root());
+        Path runsDir = runsDir(reports.root(), study);
         Instant started = Instant.now();
-        int total = plan.variants().stream().mapToInt(v -> v.runs().size()).sum();
-        int done = 0;
+        List<ExperimentSpec> specs = plan.variants().stream().flatMap(v -> v.runs().stream()).toList();
+        List<StudyRun.Outcome> outcomes = engine.execute(study, plan.file(), reports.root(), runsDir, specs);
 
         List<StudyReport.Row> rows = new ArrayList<>();
         List<List<StudyReport.RunRef>> refs = new ArrayList<>();
+        int next = 0;
         for (StudyLoader.Variant v : plan.variants()) {
             List<StudyReport.RunRef> runs = new ArrayList<>();
             for (ExperimentSpec spec : v.runs()) {
-                done++;
-                Optional<Path> previous = completedRun(runsDir.resolve(spec.name()), SpecHash.of(spec));
-                Path reportFile;
-                boolean reused = previous.isPresent();
-                if (reused) {
-                    reportFile = previous.get();
-                    options.log().accept(String.format("[%d/%d] %s: reusing %s", done, total, spec.name(),
-                            reports.root().relativize(reportFile)));
-                } else {
-                    options.log().accept(String.format("[%d/%d] %s", done, total, spec.name()));
-                    reportFile = runner.run(spec, plan.file()).runDir().resolve(Reports.REPORT_JSON);
-                }
-                RunReport r = read(reportFile);
-                runs.add(new StudyReport.RunRef(spec.training().seed(), reports.root().relativize(reportFile).toString(),
-                        r.status().name(), mean(r.epochs().get(r.epochs().size() - 1).devAccuracy()),
-                        mean(r.test().accuracy()), r.durationSeconds(), reused));
+                StudyRun.Outcome o = outcomes.get(next++);
+                RunReport r = o.report();
+                runs.add(new StudyReport.RunRef(spec.training().seed(),
+                        reports.root().relativize(o.reportFile()).toString(), r.status().name(), devAccuracy(r),
+                        testAccuracy(r), r.durationSeconds(), o.how() == StudyRun.How.reused));
             }
             refs.add(runs);
         }
@@ -117,6 +110,25 @@ public final class StudyRunner {
         return new Result(report, dir, table);
     }
 
+    /** The folder a study's runs live in: {@code <reports>/<study>/runs}. */
+    public static Path runsDir(Path reportsRoot, String study) {
+        return reportsRoot.resolve(study).resolve("runs");
+    }
+
+    /** One run after another in this JVM, each reused, continued or trained as {@link StudyRun#obtain} decides. */
+    private List<StudyRun.Outcome> inProcess(String study, Path specFile, Path reportsRoot, Path runsDir,
+                                             List<ExperimentSpec> runs) {
+        ExperimentRunner runner = new ExperimentRunner(options.withReportsDir(runsDir), reportsRoot);
+        List<StudyRun.Outcome> out = new ArrayList<>();
+        for (ExperimentSpec spec : runs) {
+            String at = String.format("[%d/%d] %s", out.size() + 1, runs.size(), spec.name());
+            Optional<Path> previous = StudyRun.result(runsDir, spec);
+            options.log().accept(previous.map(p -> at + ": reusing " + reportsRoot.relativize(p)).orElse(at));
+            out.add(StudyRun.obtain(runner, runsDir, spec, specFile, null, options.log()));
+        }
+        return out;
+    }
+
     /** study.html and the refreshed index; pages are views, so a rendering problem is a warning, not a failure. */
     private void writePages(Path dir, StudyReport report, Path root) {
         try {
@@ -160,42 +172,29 @@ public final class StudyRunner {
         return p != null && p < StudyReport.ALPHA;
     }
 
+    /** The seeds' dev accuracies; a diverged run (NaN) has none, and the statistics are over the others. */
     private static List<Double> devs(List<StudyReport.RunRef> runs) {
-        return runs.stream().map(StudyReport.RunRef::devAccuracy).toList();
+        return runs.stream().map(StudyReport.RunRef::devAccuracy).filter(Double::isFinite).toList();
     }
 
     private static List<Double> tests(List<StudyReport.RunRef> runs) {
-        return runs.stream().map(StudyReport.RunRef::testAccuracy).toList();
+        return runs.stream().map(StudyReport.RunRef::testAccuracy).filter(Double::isFinite).toList();
+    }
+
+    /**
+     * The last epoch's dev accuracy (mean over heads); NaN for a run that diverged (it has no figure to compare,
+     * and a NaN mean is never selected).
+     */
+    static double devAccuracy(RunReport r) {
+        if (r.status() != RunReport.Status.completed || r.epochs().isEmpty()) return Double.NaN;
+        return mean(r.epochs().get(r.epochs().size() - 1).devAccuracy());
+    }
+
+    static double testAccuracy(RunReport r) {
+        return r.status() != RunReport.Status.completed || r.test() == null ? Double.NaN : mean(r.test().accuracy());
     }
 
     private static double mean(List<Double> perHead) {
         return perHead.stream().mapToDouble(Double::doubleValue).average().orElse(Double.NaN);
-    }
-
-    private static RunReport read(Path f) {
-        try {
-            return Reports.read(f);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + f + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** The newest completed report.json below {@code dir} whose spec hash is {@code hash}. */
-    static Optional<Path> completedRun(Path dir, String hash) {
-        if (!Files.isDirectory(dir)) return Optional.empty();
-        try (Stream<Path> runs = Files.list(dir)) {
-            return runs.filter(Files::isDirectory).map(d -> d.resolve(Reports.REPORT_JSON)).filter(Files::isRegularFile)
-                    .filter(f -> {
-                        try {
-                            RunReport r = Reports.read(f);
-                            return r.status() == RunReport.Status.completed && hash.equals(r.specSha256());
-                        } catch (IOException | RuntimeException e) {
-                            return false;
-                        }
-                    })
-                    .max(Comparator.comparing(Path::toString));
-        } catch (IOException e) {
-            return Optional.empty();
-        }
     }
 }

@@ -17,6 +17,13 @@ public class DivergedException extends RuntimeException {
         this.batch = batch;
     }
 
+    /** The same divergence, for a subclass that adds where it happened. */
+    protected DivergedException(DivergedException e) {
+        super(e.getMessage(), e);
+        this.epoch = e.epoch;
+        this.batch = e.batch;
+    }
+
     public int epoch() {
         return epoch;
     }

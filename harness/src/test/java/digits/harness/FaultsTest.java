@@ -207,6 +207,41 @@ class FaultsTest {
         assertThat(Failures.userMessage(new DivergedException(1, 2, Double.NaN, 10))).contains("smaller learning rate");
     }
 
+    /** A variant whose learning rate makes it diverge is what the study found out: a result, reused on a re-run. */
+    @Test
+    void aStudyVariantThatDivergesIsAResultAndTheStudyCompletes() throws IOException {
+        Path experiments = experiments("plain", LONG.replace("name: long", "name: plain")
+                .replace("    - {type: relu}\n", "").replace("    - {type: dropout, p: 0.5}\n", "")
+                .replace("epochs: 40", "epochs: 2"));
+        Files.writeString(experiments.resolve("hot-study.yaml"), """
+                name: hot-study
+                study:
+                  base: plain
+                  repeats: 2
+                  variants:
+                    - {name: lr-10, overrides: {training.optimizer.learningRate: 10}}
+                """);
+        Path reports = dir.resolve("reports");
+        List<String> log = new ArrayList<>();
+        var first = harness(experiments, reports, log).runAll("hot-study", null).studies().get(0).report();
+        var base = first.rows().get(0);
+        var hot = first.rows().get(1);
+        assertThat(base.runs()).extracting(r -> r.status()).containsExactly("completed", "completed");
+        assertThat(base.dev().n()).isEqualTo(2);
+        assertThat(hot.runs()).extracting(r -> r.status()).containsExactly("diverged", "diverged");
+        assertThat(hot.dev().n()).isZero();
+        assertThat(hot.dev().mean()).isNaN();
+        assertThat(hot.devP()).isNull();
+        assertThat(first.selection().variant()).isEqualTo("base");
+        assertThat(Reports.read(reports.resolve(hot.runs().get(0).report())).message()).contains("training diverged");
+
+        // a re-run trains nothing: the diverged runs would diverge again
+        var second = harness(experiments, reports, log).runAll("hot-study", null).studies().get(0).report();
+        assertThat(second.rows()).flatExtracting(r -> r.runs()).allMatch(r -> r.reused()).hasSize(4);
+        assertThat(second.rows().get(1).runs()).extracting(r -> r.report())
+                .isEqualTo(hot.runs().stream().map(r -> r.report()).toList());
+    }
+
     @Test
     void anUnwritableReportsFolderIsReportedBeforeAnythingLoadsOrTrains() throws IOException {
         Path experiments = experiments("long", LONG);

@@ -172,15 +172,23 @@ class StudyTest {
     }
 
     @Test
-    void resumeFindsOnlyACompletedRunOfTheSameSpec() throws IOException {
+    void aStudyReusesOnlyAResultOfTheSameSpec() throws IOException {
         ExperimentSpec spec = SpecCatalog.scan(TestData.experiments()).load("mlp-baseline");
         String hash = SpecHash.of(spec);
-        Path runs = Files.createDirectories(dir.resolve("runs/base-s12321"));
-        assertThat(StudyRunner.completedRun(runs, hash)).isEmpty();
+        Path runsDir = dir.resolve("runs");
+        Path runs = Files.createDirectories(runsDir.resolve("mlp-baseline"));
+        assertThat(StudyRun.result(runsDir, spec)).isEmpty();
         write(runs.resolve("20260101-000000"), "completed", hash);
         write(runs.resolve("20260101-000001"), "interrupted", hash);
         write(runs.resolve("20260101-000002"), "completed", "other");
-        assertThat(StudyRunner.completedRun(runs, hash)).contains(runs.resolve("20260101-000000/report.json"));
+        assertThat(StudyRun.result(runsDir, spec)).contains(runs.resolve("20260101-000000/report.json"));
+        // a diverged run is a result too (it would diverge again), and the newest result wins
+        write(runs.resolve("20260101-000003"), "diverged", hash);
+        write(runs.resolve("20260101-000004"), "failed", hash);
+        assertThat(StudyRun.result(runsDir, spec)).contains(runs.resolve("20260101-000003/report.json"));
+        // never through `latest`, a link that moves with the next run
+        Files.createSymbolicLink(runs.resolve("latest"), Path.of("20260101-000000"));
+        assertThat(StudyRun.result(runsDir, spec)).contains(runs.resolve("20260101-000003/report.json"));
         // a change to the spec changes its hash
         ExperimentSpec other = SpecLoader.fromTree(Overrides.apply(baseline(), "training.epochs", IntNode.valueOf(9)));
         assertThat(SpecHash.of(other)).isNotEqualTo(hash);

@@ -285,6 +285,7 @@ public record RunPage(String title, String experiment, String runId, String desc
         if (e == null) return List.of();
         List<Fact> out = new ArrayList<>();
         if (r.resumedFrom() != null) out.add(Fact.of("resumed from", r.resumedFrom()));
+        if (r.placement() != null) out.add(Fact.of("ran as", placement(r.placement())));
         out.addAll(List.of(Fact.of("digits", e.digitsVersion()), Fact.of("DL4J", e.dl4jVersion()),
                 Fact.of("backend", e.backend()), Fact.of("BLAS", e.blas()), Fact.of("native build", e.nativeVariant()),
                 Fact.of("OpenMP threads", e.ompThreads()),
@@ -292,6 +293,12 @@ public record RunPage(String title, String experiment, String runId, String desc
                 Fact.of("cores", e.cores()), Fact.of("max heap", String.format(Locale.ROOT, "%.1f GiB",
                         e.maxHeapBytes() / (1024.0 * 1024 * 1024))), Fact.of("git commit", e.gitCommit())));
         return out;
+    }
+
+    /** "spark task on executor 1 (10.0.0.7), attempt 0; master spark://h:7077, application app-2026..." */
+    static String placement(RunReport.Placement p) {
+        return Fmt.or(p.engine()) + " task on executor " + Fmt.or(p.executor()) + " (" + Fmt.or(p.host()) + "), attempt "
+                + p.attempt() + "; master " + Fmt.or(p.master()) + ", application " + Fmt.or(p.application());
     }
 
     private static List<Fact> data(RunReport r) {

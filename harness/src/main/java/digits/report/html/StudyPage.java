@@ -53,8 +53,9 @@ public record StudyPage(String title, String study, String runId, String descrip
                 .collect(Collectors.joining(", "));
     }
 
+    /** The bar's height; none where every seed of the variant diverged. */
     private static Double mean(Stats s) {
-        return s == null ? null : s.mean();
+        return s == null || !Fmt.present(s.mean()) ? null : s.mean();
     }
 
     private static String stats(Stats s, boolean repeated) {

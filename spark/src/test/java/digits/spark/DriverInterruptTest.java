@@ -1,0 +1,130 @@
+package digits.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import digits.harness.SingleRun;
+import digits.report.RunReport;
+import digits.report.StudyReport;
+import digits.study.StudyRunner;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The driver stopped in the middle of a study (SIGTERM, as when Maven is stopped): its runs say interrupted, and the
+ * same study started again reuses what completed, continues what was interrupted, and ends with the figures of a
+ * study that was never stopped.
+ */
+class DriverInterruptTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aStudyStoppedOnTheDriverContinuesWhereItStopped() throws Exception {
+        Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
+        Path reports = dir.resolve("reports");
+        Path out = dir.resolve("driver.log");
+        Process driver = driver(experiments, reports, out);
+
+        // stop it once one run has completed and another is in the middle
+        while (true) {
+            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
+            var now = TinyStudy.reportsNow(reports).values();
+            boolean completed = now.stream().anyMatch(r -> r.status() == RunReport.Status.completed);
+            boolean middle = now.stream().anyMatch(r -> r.status() == RunReport.Status.running && r.epochs().size() >= 2);
+            if (completed && middle) break;
+            Thread.sleep(20);
+        }
+        driver.destroy();
+        assertThat(driver.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        // the runs' JVMs see their driver go and say so
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (TinyStudy.reportsNow(reports).values().stream().anyMatch(r -> r.status() == RunReport.Status.running)) {
+            assertThat(System.nanoTime()).as("a run still says running").isLessThan(deadline);
+            Thread.sleep(50);
+        }
+        Map<Path, RunReport> stopped = TinyStudy.reportsNow(reports);
+        List<Path> done = stopped.entrySet().stream().filter(e -> e.getValue().status() == RunReport.Status.completed)
+                .map(Map.Entry::getKey).toList();
+        List<Path> interrupted = stopped.entrySet().stream()
+                .filter(e -> e.getValue().status() == RunReport.Status.interrupted).map(Map.Entry::getKey).toList();
+        String seen = stopped.entrySet().stream().map(e -> e.getKey().getParent().getFileName() + " " + e.getValue().status() + " after "
+                + e.getValue().epochs().size() + " epochs").toList() + "; driver's log:\n" + Files.readString(out);
+        assertThat(done).as(seen).isNotEmpty();
+        assertThat(interrupted).as(seen).isNotEmpty();
+        assertThat(stopped.values()).allMatch(r -> r.status() == RunReport.Status.completed
+                || r.status() == RunReport.Status.interrupted);
+
+        StudyRunner.Result again = SparkStudy.run("local[2,2]", Map.of(), TinyStudy.options(experiments, reports,
+                l -> { }), "tiny-study", SingleRun.memorySettings());
+        StudyReport study = TinyStudy.readStudy(again.dir().resolve("study.json"));
+        assertThat(TinyStudy.fingerprints(study, reports)).isEqualTo(TinyStudy.sequential());
+        // what had completed is reused, what was interrupted is continued from its checkpoint
+        List<StudyReport.RunRef> runs = study.rows().stream().flatMap(r -> r.runs().stream()).toList();
+        assertThat(runs.stream().filter(StudyReport.RunRef::reused).map(r -> reports.resolve(r.report()).getParent()))
+                .containsExactlyInAnyOrderElementsOf(done);
+        for (Path stop : interrupted) {
+            String name = stop.getParent().getFileName() + "/" + stop.getFileName();
+            assertThat(runs).anySatisfy(r -> assertThat(TinyStudy.report(reports.resolve(r.report()).getParent())
+                    .resumedFrom()).isEqualTo(name));
+        }
+    }
+
+    /**
+     * The driver paused (SIGSTOP: a suspended machine, a long GC, or someone timing a benchmark) for longer than
+     * Spark's executor heartbeat timeout, then continued: embedded Spark keeps its executor and the study ends as if
+     * nothing had happened. (Spark's default would drop the executor and end the driver with status 56.) The timeout
+     * is cut to 3 s here so that a 10-second pause exceeds it, and the executor gives up after two failed heartbeats.
+     */
+    @Test
+    @Timeout(value = 5, unit = TimeUnit.MINUTES)
+    void aDriverPausedLongerThanTheHeartbeatTimeoutCarriesOn() throws Exception {
+        Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
+        Path reports = dir.resolve("reports");
+        Path out = dir.resolve("driver.log");
+        Process driver = driver(experiments, reports, out, "--conf", "spark.executor.heartbeatInterval=1s",
+                "--conf", "spark.network.timeout=3s", "--conf", "spark.network.timeoutInterval=1s",
+                "--conf", "spark.executor.heartbeat.maxFailures=2");
+        while (TinyStudy.reportsNow(reports).values().stream().noneMatch(r -> r.status() == RunReport.Status.running)) {
+            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
+            Thread.sleep(20);
+        }
+        signal("STOP", driver.pid());
+        Thread.sleep(10_000);
+        signal("CONT", driver.pid());
+        assertThat(driver.waitFor(4, TimeUnit.MINUTES)).as("the driver ended").isTrue();
+        assertThat(driver.exitValue()).as(Files.readString(out)).isZero();
+        assertThat(Files.readString(out)).doesNotContain("Removing executor driver");
+        Path study = reports.resolve("tiny-study");
+        try (var files = Files.list(study)) {
+            Path studyJson = files.filter(d -> Files.isRegularFile(d.resolve("study.json"))).findFirst()
+                    .orElseThrow().resolve("study.json");
+            assertThat(TinyStudy.fingerprints(TinyStudy.readStudy(studyJson), reports)).isEqualTo(TinyStudy.sequential());
+        }
+    }
+
+    private static void signal(String name, long pid) throws Exception {
+        assertThat(new ProcessBuilder("kill", "-" + name, String.valueOf(pid)).inheritIO().start().waitFor()).isZero();
+    }
+
+    /** SparkStudy on local[2,2] in a JVM of its own, as digits:run starts it, its output to {@code out}. */
+    private static Process driver(Path experiments, Path reports, Path out, String... extra) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString()));
+        cmd.addAll(ManagementFactory.getRuntimeMXBean().getInputArguments());
+        cmd.addAll(List.of("-cp", System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")),
+                SparkStudy.class.getName(), "--master", "local[2,2]", "--study", "tiny-study",
+                "--experiments", experiments.toString(), "--data-root", TinyStudy.root().resolve("data").toString(),
+                "--reports", reports.toString()));
+        cmd.addAll(List.of(extra));
+        return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+    }
+}
