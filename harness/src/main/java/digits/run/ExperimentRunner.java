@@ -246,19 +246,27 @@ public final class ExperimentRunner {
                 }
                 TestMetrics test = trainer.test(net, data.split(), tested == 0 ? null : tested);
                 saveMisclassified(test);
-                RunReport report = write(Status.completed, null, test);
+                RunReport report;
+                synchronized (this) { // a shutdown hook from here on must not turn the completed report into interrupted
+                    report = write(Status.completed, null, test);
+                    finished = true;
+                }
                 Reports.markLatest(runDir);
-                finished = true;
                 ConsoleLines.verdict(report).forEach(log);
                 return new Result(report, runDir);
             } catch (DivergedException e) {
-                RunReport report = write(Status.diverged, e.getMessage(), null);
+                RunReport report;
+                synchronized (this) {
+                    report = write(Status.diverged, e.getMessage(), null);
+                    finished = true;
+                }
                 Reports.markLatest(runDir);
-                finished = true;
                 throw new Diverged(e, new Result(report, runDir));
             } catch (RuntimeException | Error e) {
-                write(Status.failed, String.valueOf(e.getMessage()), null);
-                finished = true;
+                synchronized (this) {
+                    write(Status.failed, String.valueOf(e.getMessage()), null);
+                    finished = true;
+                }
                 throw e;
             } finally {
                 if (net != null) net.close(); // its native memory and oneDNN primitives, now, not at some later GC

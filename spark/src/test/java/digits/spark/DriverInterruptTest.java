@@ -30,7 +30,7 @@ class DriverInterruptTest {
     @Test
     @Timeout(value = 5, unit = TimeUnit.MINUTES)
     void aStudyStoppedOnTheDriverContinuesWhereItStopped() throws Exception {
-        Path experiments = TinyStudy.experiments(dir, TinyStudy.EPOCHS);
+        Path experiments = TinyStudy.experiments(dir, TinyStudy.SLOW_EPOCHS);
         Path reports = dir.resolve("reports");
         Path out = dir.resolve("driver.log");
         Process driver = driver(experiments, reports, out);
@@ -67,7 +67,7 @@ class DriverInterruptTest {
         StudyRunner.Result again = SparkStudy.run("local[2,2]", Map.of(), TinyStudy.options(experiments, reports,
                 l -> { }), "tiny-study", SingleRun.memorySettings());
         StudyReport study = TinyStudy.readStudy(again.dir().resolve("study.json"));
-        assertThat(TinyStudy.fingerprints(study, reports)).isEqualTo(TinyStudy.sequential());
+        assertThat(TinyStudy.fingerprints(study, reports)).isEqualTo(TinyStudy.sequential(TinyStudy.SLOW_EPOCHS));
         // what had completed is reused, what was interrupted is continued from its checkpoint
         List<StudyReport.RunRef> runs = study.rows().stream().flatMap(r -> r.runs().stream()).toList();
         assertThat(runs.stream().filter(StudyReport.RunRef::reused).map(r -> reports.resolve(r.report()).getParent()))
