@@ -246,27 +246,16 @@ public final class ExperimentRunner {
                 }
                 TestMetrics test = trainer.test(net, data.split(), tested == 0 ? null : tested);
                 saveMisclassified(test);
-                RunReport report;
-                synchronized (this) { // a shutdown hook from here on must not turn the completed report into interrupted
-                    report = write(Status.completed, null, test);
-                    finished = true;
-                }
+                RunReport report = finish(Status.completed, null, test);
                 Reports.markLatest(runDir);
                 ConsoleLines.verdict(report).forEach(log);
                 return new Result(report, runDir);
             } catch (DivergedException e) {
-                RunReport report;
-                synchronized (this) {
-                    report = write(Status.diverged, e.getMessage(), null);
-                    finished = true;
-                }
+                RunReport report = finish(Status.diverged, e.getMessage(), null);
                 Reports.markLatest(runDir);
                 throw new Diverged(e, new Result(report, runDir));
             } catch (RuntimeException | Error e) {
-                synchronized (this) {
-                    write(Status.failed, String.valueOf(e.getMessage()), null);
-                    finished = true;
-                }
+                finish(Status.failed, String.valueOf(e.getMessage()), null);
                 throw e;
             } finally {
                 if (net != null) net.close(); // its native memory and oneDNN primitives, now, not at some later GC
@@ -293,6 +282,16 @@ public final class ExperimentRunner {
             } catch (IOException | RuntimeException e) {
                 options.log().accept("warning: cannot write the misclassified images in " + runDir + ": " + e);
             }
+        }
+
+        /**
+         * The run's last report, and {@code finished} with it under the run's lock: a shutdown hook arriving between
+         * the two would otherwise turn a completed report into interrupted.
+         */
+        private synchronized RunReport finish(Status status, String message, TestMetrics test) {
+            RunReport report = write(status, message, test);
+            finished = true;
+            return report;
         }
 
         private synchronized RunReport write(Status status, String message, TestMetrics test) {
