@@ -51,8 +51,15 @@ final class TrainingJvm {
      */
     private static volatile boolean stopping;
 
+    /** The training JVMs this JVM has started and not yet seen end. */
+    private static final Set<Process> live = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
     static {
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> stopping = true, "digits-stop-runs"));
+        // SIGTERM every run at once: waiting for the next poll let a short run train to its end meanwhile
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            stopping = true;
+            live.forEach(Process::destroy);
+        }, "digits-stop-runs"));
     }
 
     private TrainingJvm() {}
@@ -74,6 +81,8 @@ final class TrainingJvm {
         ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true);
         pb.environment().putAll(env);
         Process p = pb.start();
+        live.add(p);
+        if (stopping) p.destroy(); // started while the hook ran
         Deque<String> tail = new ArrayDeque<>();
         String[] result = new String[1];
         Thread pump = new Thread(() -> {
@@ -104,6 +113,7 @@ final class TrainingJvm {
             stop(p);
             throw e;
         } finally {
+            live.remove(p);
             try {
                 stdin.close();
             } catch (IOException ignored) {
