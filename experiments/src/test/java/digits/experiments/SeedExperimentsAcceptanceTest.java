@@ -32,8 +32,8 @@ class SeedExperimentsAcceptanceTest {
         RunReport r = result.report();
         assertThat(r.status()).isEqualTo(RunReport.Status.completed);
         assertThat(r.epochs()).hasSize(r.spec().training().epochs());
-        double threshold = r.spec().acceptance().testAccuracyAbove();
-        for (int head = 0; head < r.test().accuracy().size(); head++) {
+        Double threshold = r.spec().acceptance().testAccuracyAbove();
+        for (int head = 0; threshold != null && head < r.test().accuracy().size(); head++) {
             var reference = r.spec().reference();
             String seed = reference == null || reference.testAccuracy() == null ? "not reported"
                     : String.format("%.4f", reference.testAccuracy().get(head));
@@ -41,6 +41,13 @@ class SeedExperimentsAcceptanceTest {
                     .as("%s test accuracy (head %d; seed notebook %s; report %s)", experiment, head + 1, seed,
                             result.runDir().resolve("report.json"))
                     .isGreaterThan(threshold);
+        }
+        Double allHeads = r.spec().acceptance().testAllHeadsAccuracyAbove();
+        if (allHeads != null) {
+            assertThat(r.test().allHeadsAccuracy())
+                    .as("%s test images with every head right (report %s)", experiment,
+                            result.runDir().resolve("report.json"))
+                    .isGreaterThan(allHeads);
         }
         // the regression gate: as close to the notebook's test accuracy as the spec's seedTolerance allows
         for (RunReport.ThresholdCheck c : r.acceptance()) {

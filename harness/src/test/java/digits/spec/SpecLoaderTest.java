@@ -70,6 +70,13 @@ class SpecLoaderTest {
         assertThat(twoDigit.get(0).trainLoss()).containsExactly(1.026755, 1.085454);
         assertThat(cnn.reference().epochs().get(9).trainAccuracy()).containsExactly(cnn.reference().trainAccuracy().get(0));
         assertThat(catalog.load("multi-digit-mlp").reference()).isNull(); // the notebook prints nothing for it
+        // the specs beyond the notebook load and validate, and keep the seed's data
+        ExperimentSpec plus = catalog.load("cnn-plus");
+        assertThat(plus.training().keepsBest()).isTrue();
+        assertThat(plus.dataset().shuffleSeed()).isEqualTo(12321L);
+        ExperimentSpec twoPlus = catalog.load("multi-digit-cnn-plus");
+        assertThat(twoPlus.dataset().multiDigit()).isEqualTo(catalog.load("multi-digit-cnn").dataset().multiDigit());
+        assertThat(twoPlus.acceptance().testAllHeadsAccuracyAbove()).isEqualTo(0.975);
         // the notebook's MNIST holds k/256; the two-digit images are the recipe's, over 255
         assertThat(base.dataset().pixelDivisor()).isEqualTo(256);
         assertThat(cnn.dataset().pixelDivisor()).isEqualTo(256);
