@@ -10,9 +10,11 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Predicate;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -37,15 +39,9 @@ class DriverInterruptTest {
 
         // stop it once one run has completed and another is early in the middle (two runs train side by side and
         // end close together: the second one's last epochs are no middle, it could end before the stop reaches it)
-        while (true) {
-            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
-            var now = TinyStudy.reportsNow(reports).values();
-            boolean completed = now.stream().anyMatch(r -> r.status() == RunReport.Status.completed);
-            boolean middle = now.stream().anyMatch(r -> r.status() == RunReport.Status.running
-                    && r.epochs().size() >= 2 && r.epochs().size() <= TinyStudy.SLOW_EPOCHS / 4);
-            if (completed && middle) break;
-            Thread.sleep(20);
-        }
+        awaitReports(driver, out, reports, now -> now.stream().anyMatch(r -> r.status() == RunReport.Status.completed)
+                && now.stream().anyMatch(r -> r.status() == RunReport.Status.running
+                        && r.epochs().size() >= 2 && r.epochs().size() <= TinyStudy.SLOW_EPOCHS / 4));
         driver.destroy();
         assertThat(driver.waitFor(60, TimeUnit.SECONDS)).isTrue();
         // the runs' JVMs see their driver go and say so
@@ -100,10 +96,7 @@ class DriverInterruptTest {
         Process driver = driver(experiments, reports, out, "--conf", "spark.executor.heartbeatInterval=1s",
                 "--conf", "spark.network.timeout=3s", "--conf", "spark.network.timeoutInterval=1s",
                 "--conf", "spark.executor.heartbeat.maxFailures=2");
-        while (TinyStudy.reportsNow(reports).values().stream().noneMatch(r -> r.status() == RunReport.Status.running)) {
-            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
-            Thread.sleep(20);
-        }
+        awaitReports(driver, out, reports, now -> now.stream().anyMatch(r -> r.status() == RunReport.Status.running));
         signal("STOP", driver.pid());
         Thread.sleep(10_000);
         signal("CONT", driver.pid());
@@ -115,6 +108,15 @@ class DriverInterruptTest {
             Path studyJson = files.filter(d -> Files.isRegularFile(d.resolve("study.json"))).findFirst()
                     .orElseThrow().resolve("study.json");
             assertThat(TinyStudy.fingerprints(TinyStudy.readStudy(studyJson), reports)).isEqualTo(TinyStudy.sequential());
+        }
+    }
+
+    /** Polls the study's run reports until {@code seen} holds; the driver must not end meanwhile. */
+    private static void awaitReports(Process driver, Path out, Path reports,
+                                     Predicate<Collection<RunReport>> seen) throws Exception {
+        while (!seen.test(TinyStudy.reportsNow(reports).values())) {
+            assertThat(driver.isAlive()).as("the driver ended early:\n%s", Files.readString(out)).isTrue();
+            Thread.sleep(20);
         }
     }
 
