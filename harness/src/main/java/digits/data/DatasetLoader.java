@@ -45,8 +45,9 @@ public final class DatasetLoader {
         Path trImg, trLab, teImg, teLab;
         String source;
         Map<String, String> files = new LinkedHashMap<>();
+        Mnist.Files4 pairSource = null; // two-digit data: the MNIST its training images were composed from
         if (DatasetSpec.MULTI_DIGIT.equals(spec.name())) {
-            Mnist.Files4 mnist = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
+            Mnist.Files4 mnist = pairSource = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
             Path dir = MultiDigitMnist.obtain(dataRoot, spec.multiDigit(), mnist, log);
             trImg = dir.resolve(MultiDigitMnist.TRAIN_IMAGES);
             trLab = dir.resolve(MultiDigitMnist.TRAIN_LABELS);
@@ -76,7 +77,9 @@ public final class DatasetLoader {
             throw new DataException(teImg + ": test images are " + test.rows() + "x" + test.cols()
                     + " but training images are " + train.rows() + "x" + train.cols());
         }
-        return new Loaded(DataSplit.of(train, test, spec), source, files);
+        DigitPairs pairs = pairSource == null ? null : DigitPairs.of(read(pairSource.file(Mnist.TRAIN_IMAGES),
+                pairSource.file(Mnist.TRAIN_LABELS), 10), spec.multiDigit(), train, trImg);
+        return new Loaded(DataSplit.of(train, test, spec, pairs), source, files);
     }
 
     /** Resolves a spec path inside the data folder; anything that escapes it is refused. */

@@ -143,17 +143,22 @@ public final class Harness {
         try {
             Files.createDirectories(png.getParent());
             SampleSheet.write(augmentedEpoch == null ? data.split().test()
-                    : augmented(spec, data.split().train(), count, augmentedEpoch), count, 8, png);
+                    : augmented(spec, data.split(), count, augmentedEpoch), count, 8, png);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + png + ": " + e.getMessage(), e);
         }
         return png;
     }
 
-    private static digits.data.LabeledImages augmented(ExperimentSpec spec, digits.data.LabeledImages train, int count,
+    private static digits.data.LabeledImages augmented(ExperimentSpec spec, digits.data.DataSplit split, int count,
                                                        int epoch) {
+        digits.data.LabeledImages train = split.train();
         var a = digits.train.Augmentation.of(spec.training(), train.rows(), train.cols());
         int n = Math.min(count, train.count()), size = train.size();
+        if (spec.training().augmentation().pairsAnew()) { // the epoch's new pairs, as the training loop composes them
+            train = split.trainPairs().images(0, n, digits.train.Augmentation.partners(spec.training().seed(), epoch,
+                    train.count()));
+        }
         byte[] pixels = new byte[n * size];
         for (int i = 0; i < n; i++) System.arraycopy(a.image(train, i, epoch), 0, pixels, i * size, size);
         return new digits.data.LabeledImages(n, train.rows(), train.cols(), pixels, train.first(n).labels(),

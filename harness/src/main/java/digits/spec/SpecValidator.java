@@ -62,6 +62,11 @@ final class SpecValidator {
         checkDataset(required(spec.dataset(), "dataset", "a map with at least 'name: mnist'"));
         checkModel(required(spec.model(), "model", "a map with input, layers and output"));
         checkTraining(required(spec.training(), "training", "a map with optimizer, batchSize and epochs"));
+        TrainingSpec.AugmentationSpec a = spec.training().augmentation();
+        if (a != null && a.pairsAnew() && !DatasetSpec.MULTI_DIGIT.equals(spec.dataset().name())) {
+            throw fail("training.augmentation.newPairs", "pairs digits anew, so it needs two-digit data; allowed: "
+                    + "only with dataset name: multi-digit-mnist");
+        }
         if (spec.acceptance() != null && spec.acceptance().testAccuracyAbove() != null) {
             range(spec.acceptance().testAccuracyAbove(), "acceptance.testAccuracyAbove", 0, true, 1, false);
         }
@@ -258,6 +263,10 @@ final class SpecValidator {
             range(a.rotation(), "training.augmentation.rotation", 0, true, 180, true);
             range(a.shift(), "training.augmentation.shift", 0, true, 64, true);
             range(a.scale(), "training.augmentation.scale", 0, true, 1, false);
+            if (a.elastic() != null) {
+                range(a.elastic().alpha(), "training.augmentation.elastic.alpha", 0, true, 1000, true);
+                range(a.elastic().sigma(), "training.augmentation.elastic.sigma", 0, false, 20, true);
+            }
         }
         if (t.patience() != null) {
             range(t.patience(), "training.patience", 1, true, 10000, true);

@@ -171,14 +171,45 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
      * whole pixels, a zoom uniform in [1 - scale, 1 + scale], about the image's centre, bilinear, zeros outside. The
      * numbers come from the spec's training seed, the epoch and the image's place in the epoch, so every run and every
      * resumed run sees the same images. Dev and test images are never transformed.
+     *
+     * @param elastic  an elastic distortion on top of the affine one (Simard et al. 2003), as torchvision's
+     *                 {@code ElasticTransform(alpha, sigma)}; none: affine only
+     * @param newPairs two-digit data only: every epoch, the training images are composed anew from their own digits,
+     *                 each first digit with another training image's second digit (the labels follow), before the
+     *                 affine; the digits, the dev set and the test set stay what they are
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
-    @JsonPropertyOrder({"rotation", "shift", "scale"})
-    public record AugmentationSpec(Double rotation, Double shift, Double scale) {
+    @JsonPropertyOrder({"rotation", "shift", "scale", "elastic", "newPairs"})
+    public record AugmentationSpec(Double rotation, Double shift, Double scale, Elastic elastic, Boolean newPairs) {
         public AugmentationSpec {
             if (rotation == null) rotation = 0.0;
             if (shift == null) shift = 0.0;
             if (scale == null) scale = 0.0;
+        }
+
+        public AugmentationSpec(Double rotation, Double shift, Double scale) {
+            this(rotation, shift, scale, null, null);
+        }
+
+        /** Whether two-digit training images are paired anew every epoch. */
+        @JsonIgnore
+        public boolean pairsAnew() {
+            return Boolean.TRUE.equals(newPairs);
+        }
+
+        /**
+         * torchvision's {@code ElasticTransform(alpha, sigma)}: per pixel and axis a displacement uniform in [-1, 1],
+         * blurred by a Gaussian of {@code sigma} pixels (kernel {@code int(8 sigma + 1)}, made odd, reflected at the
+         * edges), times {@code alpha / 2} pixels ({@code alpha / size} in grid_sample's [-1, 1] coordinates). Simard
+         * et al.'s alpha in pixels is this alpha / 2.
+         */
+        @JsonInclude(JsonInclude.Include.NON_NULL)
+        @JsonPropertyOrder({"alpha", "sigma"})
+        public record Elastic(Double alpha, Double sigma) {
+            public Elastic {
+                if (alpha == null) alpha = 50.0; // torchvision's defaults
+                if (sigma == null) sigma = 5.0;
+            }
         }
     }
 }

@@ -20,14 +20,9 @@ public final class Batches {
     public Batches(LabeledImages data, int batchSize) {
         this.batchSize = batchSize;
         int size = data.size();
-        int heads = data.heads();
         for (int start = 0; start + batchSize <= data.count(); start += batchSize) {
             features.add(toFeatures(data, start, batchSize));
-            int[][] y = new int[heads][batchSize];
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < batchSize; i++) y[h][i] = data.label(h, start + i);
-            }
-            labels.add(y);
+            labels.add(labels(data, start, batchSize));
         }
         if (size == 0) throw new IllegalArgumentException("empty images");
     }
@@ -51,6 +46,15 @@ public final class Batches {
         int offset = start * size;
         for (int i = 0; i < x.length; i++) x[i] = table[px[offset + i] & 0xff];
         return Nd4j.create(x, new long[] {n, size}, 'c');
+    }
+
+    /** The labels of images {@code start..start+n}, indexed {@code [head][example]}. */
+    static int[][] labels(LabeledImages data, int start, int n) {
+        int[][] y = new int[data.heads()][n];
+        for (int h = 0; h < y.length; h++) {
+            for (int i = 0; i < n; i++) y[h][i] = data.label(h, start + i);
+        }
+        return y;
     }
 
     public int count() {

@@ -1,6 +1,7 @@
 package digits.train;
 
 import digits.data.DataSplit;
+import digits.data.LabeledImages;
 import digits.spec.ExperimentSpec;
 import java.util.ArrayList;
 import java.util.List;
@@ -51,6 +52,11 @@ public final class Trainer {
         Features devFeatures = Features.of(data.dev());
         List<EpochMetrics> epochs = new ArrayList<>();
         Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
+        boolean newPairs = spec.training().augmentation() != null && spec.training().augmentation().pairsAnew();
+        if (newPairs && data.trainPairs() == null) {
+            throw new IllegalArgumentException("training.augmentation.newPairs: the training images' digits are unknown "
+                    + "(two-digit MNIST only)");
+        }
         int iteration = from == null ? 0 : from.iteration();
         List<EpochMetrics> history = new ArrayList<>(from == null ? List.of() : from.epochs());
         for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= spec.training().epochs(); epoch++) {
@@ -61,10 +67,17 @@ public final class Trainer {
             progress.startEpoch(epoch, spec.training().epochs(), train.count(), batchSize);
             long start = System.nanoTime();
             double rate = net.learningRate(iteration, epoch - 1);
+            int[] partners = newPairs ? Augmentation.partners(spec.training().seed(), epoch, data.train().count()) : null;
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
-                INDArray x = augmentation == null ? train.features(b)
-                        : augmentation.apply(train.features(b), epoch, (long) b * batchSize);
+                INDArray x = train.features(b);
+                if (newPairs) { // this epoch's pairs of the same digits, labels with them
+                    LabeledImages paired = data.trainPairs().images(b * batchSize, (b + 1) * batchSize, partners)
+                            .withPixelDivisor(data.train().pixelDivisor());
+                    x = Batches.toFeatures(paired, 0, batchSize);
+                    y = Batches.labels(paired, 0, batchSize);
+                }
+                if (augmentation != null) x = augmentation.apply(x, epoch, (long) b * batchSize);
                 SoftmaxHeads.Result r;
                 try {
                     r = step(net, x, y, classes, gradient, iteration, epoch - 1);

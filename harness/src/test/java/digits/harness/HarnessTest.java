@@ -100,6 +100,52 @@ class HarnessTest {
                         + "for a spec that augments its training images");
     }
 
+    static final String PAIRS = """
+            name: pairs
+            description: two-digit images paired anew every epoch, with an elastic field
+            dataset:
+              name: multi-digit-mnist
+              multiDigit: {trainCount: 640, testCount: 64, overlap: 14, seed: 3}
+            model:
+              input: [1, 42, 28]
+              layers:
+                - {type: conv2d, filters: 4, kernel: 3}
+                - {type: relu}
+                - {type: maxpool, size: 2}
+                - {type: flatten}
+                - {type: dense, units: 16}
+              output: {heads: 2, classes: 10}
+            training:
+              optimizer: {type: adam, learningRate: 0.003}
+              augmentation: {rotation: 5, elastic: {alpha: 34, sigma: 4}, newPairs: true}
+              batchSize: 32
+              epochs: 2
+              seed: 5
+            """;
+
+    @Test
+    void newPairsAndElasticTrainTheSameWayEveryRunAndShowInTheSamples() throws IOException {
+        Path experiments = Files.createDirectories(dir.resolve("experiments"));
+        Files.writeString(experiments.resolve("pairs.yaml"), PAIRS);
+        Files.writeString(experiments.resolve("fixed.yaml"), PAIRS.replace("name: pairs", "name: fixed")
+                .replace(", newPairs: true", ""));
+        Harness h = new Harness(new RunOptions(experiments, dir.resolve("data"), dir.resolve("reports"),
+                TestData.mnist().dir(), false, Duration.ofSeconds(30), s -> { }));
+        RunReport a = h.run("pairs").report(), b = h.run("pairs").report(), fixed = h.run("fixed").report();
+        assertThat(a.status()).isEqualTo(RunReport.Status.completed);
+        assertThat(a.epochs().stream().map(EpochMetrics::trainLoss).toList())
+                .isEqualTo(b.epochs().stream().map(EpochMetrics::trainLoss).toList());
+        assertThat(a.test().allHeadsAccuracy()).isEqualTo(b.test().allHeadsAccuracy());
+        // epoch 1 already sees other pairs than the stored ones
+        assertThat(a.epochs().get(0).trainLoss()).isNotEqualTo(fixed.epochs().get(0).trainLoss());
+        // the dev set is the stored one either way
+        assertThat(a.epochs().get(0).devAccuracy()).hasSize(2);
+
+        byte[] one = Files.readAllBytes(h.samples("pairs", 16, 1));
+        assertThat(Files.readAllBytes(h.samples("pairs", 16, 2))).isNotEqualTo(one);
+        assertThat(Files.readAllBytes(h.samples("fixed", 16, 1))).isNotEqualTo(one);
+    }
+
     @Test
     void sameSpecAndSeedGiveTheSameNumbersAndEachRunItsOwnFolder() throws IOException {
         List<String> log = new ArrayList<>();

@@ -132,6 +132,9 @@ class SpecLoaderTest {
             epochs out of order  | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 2, trainLoss: 0.5}' | 22 | reference.epochs[0].epoch: 2 is out of order; allowed: 1
             epoch heads          | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, devAccuracy: [0.9, 0.8]}' | 22 | reference.epochs[0].devAccuracy: 2 values given; allowed: one per head (1)
             epoch accuracy > 1   | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, trainAccuracy: 1.2}' | 22 | reference.epochs[0].trainAccuracy[0]: 1.2 is out of range; allowed: [0, 1]
+            newPairs on MNIST    | 'epochs: 2'                  | 'epochs: 2\\n  augmentation: {newPairs: true}' | 18 | training.augmentation.newPairs: pairs digits anew, so it needs two-digit data; allowed: only with dataset name: multi-digit-mnist
+            elastic sigma zero   | 'epochs: 2'                  | 'epochs: 2\\n  augmentation: {elastic: {sigma: 0}}' | 18 | training.augmentation.elastic.sigma: 0.0 is out of range; allowed: (0, 20]
+            elastic unknown key  | 'epochs: 2'                  | 'epochs: 2\\n  augmentation: {elastic: {beta: 2}}' | 18 | training.augmentation.elastic.beta: unknown field 'beta'; allowed: alpha, sigma
             epoch unknown key    | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, valLoss: 0.2}' | 22 | reference.epochs[0].valLoss: unknown field 'valLoss'; allowed: devAccuracy, devLoss, epoch, trainAccuracy, trainLoss
             """)
     void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,

@@ -23,7 +23,7 @@ class AugmentationTest {
 
     static float[] apply(Augmentation a, float[] src, Augmentation.Affine t) {
         float[] out = new float[src.length];
-        a.transform(src, 0, out, 0, t);
+        a.transform(src, 0, out, 0, t, null);
         return out;
     }
 
@@ -74,5 +74,98 @@ class AugmentationTest {
         assertThat(seen).hasSize(600); // every image of every epoch its own transform
         assertThat(new Augmentation(new AugmentationSpec(15.0, 3.0, 0.2), 8, 28, 28).affine(1, 0))
                 .isNotEqualTo(any.affine(1, 0));
+    }
+
+    static final Augmentation.Affine IDENTITY = new Augmentation.Affine(0, 1, 0, 0);
+    final Augmentation elastic = new Augmentation(new AugmentationSpec(15.0, 3.0, 0.2,
+            new AugmentationSpec.Elastic(68.0, 4.0), null), 7, 28, 28);
+
+    @Test
+    void theElasticKernelIsTorchvisionsGaussian() {
+        // int(8 * 4 + 1) = 33 taps; sigma 1.2: int(10.6) = 10, made odd: 11
+        double[] k = Augmentation.gaussianKernel(4);
+        assertThat(k).hasSize(33);
+        assertThat(Augmentation.gaussianKernel(1.2)).hasSize(11);
+        double sum = 0;
+        for (double w : k) sum += w;
+        assertThat(sum).isCloseTo(1, org.assertj.core.data.Offset.offset(1e-12));
+        // exp(-x^2 / (2 sigma^2)) / sum: the centre over its neighbour 4 taps away is e^(1/2)
+        assertThat(k[16] / k[20]).isCloseTo(Math.exp(0.5), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(k[0]).isEqualTo(k[32]);
+    }
+
+    @Test
+    void reflectionMirrorsWithoutRepeatingTheEdge() {
+        // torch's reflect padding of [a b c d e]: ... c b | a b c d e | d c ...
+        assertThat(new int[] {Augmentation.reflect(-1, 5), Augmentation.reflect(-2, 5), Augmentation.reflect(5, 5),
+                Augmentation.reflect(6, 5), Augmentation.reflect(2, 5)}).containsExactly(1, 2, 3, 2, 2);
+        assertThat(Augmentation.reflect(-9, 5)).isEqualTo(1); // beyond one reflection: the mirror repeats
+    }
+
+    @Test
+    void aDisplacementIsWhereEachOutputPixelReadsFrom() {
+        // grid_sample reads the identity grid plus the displacement: a field of (+2, -1) everywhere moves ink by (-2, +1)
+        float[][] d = new float[2][28 * 28];
+        java.util.Arrays.fill(d[0], 2f);
+        java.util.Arrays.fill(d[1], -1f);
+        float[] out = new float[28 * 28];
+        elastic.transform(dot(10, 12), 0, out, 0, IDENTITY, d);
+        assertThat(lit(out)).containsExactly(8, 13);
+        // after the affine: a shift of (3, -2) first, then the field
+        elastic.transform(dot(10, 12), 0, out, 0, new Augmentation.Affine(0, 1, 3, -2), d);
+        assertThat(lit(out)).containsExactly(11, 11);
+    }
+
+    @Test
+    void theElasticFieldIsSmoothDeterministicAndLeavesTheAffineDrawsAsTheyWere() {
+        float[][] d = elastic.displacement(2, 5);
+        assertThat(d[0]).isEqualTo(elastic.displacement(2, 5)[0]);
+        assertThat(d[0]).isNotEqualTo(elastic.displacement(2, 6)[0]);
+        assertThat(elastic.affine(2, 5)).isEqualTo(any.affine(2, 5));
+        assertThat(any.displacement(2, 5)).isNull();
+        // neighbours move together: a Gaussian of 4 pixels makes adjacent displacements nearly equal
+        double same = 0, all = 0;
+        for (int y = 0; y < 28; y++) {
+            for (int x = 0; x + 1 < 28; x++) {
+                same += Math.abs(d[0][y * 28 + x + 1] - d[0][y * 28 + x]);
+                all += Math.abs(d[0][y * 28 + x]);
+            }
+        }
+        assertThat(same / all).isLessThan(0.15);
+    }
+
+    @Test
+    void theFieldsSizeIsAlphaOverTwoPixelsTimesTheBlurredNoise() {
+        // far from the edges, blurred uniform noise (variance 1/3) has variance (sum of squared 2-D weights) / 3
+        int n = 160;
+        Augmentation big = new Augmentation(new AugmentationSpec(0.0, 0.0, 0.0, new AugmentationSpec.Elastic(10.0, 2.0),
+                null), 3, n, n);
+        double[] k = Augmentation.gaussianKernel(2);
+        double sq = 0;
+        for (double w : k) sq += w * w;
+        double expected = 10.0 / 2 * Math.sqrt(sq * sq / 3);
+        double sum = 0;
+        int count = 0;
+        for (int image = 0; image < 4; image++) {
+            float[][] d = big.displacement(1, image);
+            for (int y = 20; y < n - 20; y++) {
+                for (int x = 20; x < n - 20; x++) {
+                    sum += d[1][y * n + x] * d[1][y * n + x];
+                    count++;
+                }
+            }
+        }
+        assertThat(Math.sqrt(sum / count)).isCloseTo(expected, org.assertj.core.data.Percentage.withPercentage(5));
+    }
+
+    @Test
+    void newPairsDealsEachSecondDigitOncePerEpochTheSameWayEveryRun() {
+        int[] p = Augmentation.partners(12321, 3, 1000);
+        assertThat(p).containsExactlyInAnyOrder(java.util.stream.IntStream.range(0, 1000).toArray());
+        assertThat(p).isEqualTo(Augmentation.partners(12321, 3, 1000));
+        assertThat(p).isNotEqualTo(Augmentation.partners(12321, 4, 1000));
+        assertThat(p).isNotEqualTo(Augmentation.partners(12322, 3, 1000));
+        long fixed = java.util.stream.IntStream.range(0, 1000).filter(i -> p[i] == i).count();
+        assertThat(fixed).isLessThan(10); // a shuffle: hardly any image keeps its own second digit
     }
 }
