@@ -104,23 +104,24 @@ public final class Augmentation {
 
     /** The field blurred along rows, then columns, reflecting at the edges (torch's reflect padding). */
     double[] blurred(double[] field) {
-        double[] rows = new double[field.length], out = new double[field.length];
         int half = blur.length / 2;
+        double[] rows = new double[field.length], out = new double[field.length];
+        double[] line = new double[Math.max(width, height) + 2 * half]; // one row or column, padded
         for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double s = 0;
-                for (int t = 0; t < blur.length; t++) s += blur[t] * field[y * width + reflect(x + t - half, width)];
-                rows[y * width + x] = s;
-            }
+            for (int i = 0; i < width + 2 * half; i++) line[i] = field[y * width + reflect(i - half, width)];
+            for (int x = 0; x < width; x++) rows[y * width + x] = dot(line, x);
         }
-        for (int y = 0; y < height; y++) {
-            for (int x = 0; x < width; x++) {
-                double s = 0;
-                for (int t = 0; t < blur.length; t++) s += blur[t] * rows[reflect(y + t - half, height) * width + x];
-                out[y * width + x] = s;
-            }
+        for (int x = 0; x < width; x++) {
+            for (int i = 0; i < height + 2 * half; i++) line[i] = rows[reflect(i - half, height) * width + x];
+            for (int y = 0; y < height; y++) out[y * width + x] = dot(line, y);
         }
         return out;
+    }
+
+    private double dot(double[] line, int from) {
+        double s = 0;
+        for (int t = 0; t < blur.length; t++) s += blur[t] * line[from + t];
+        return s;
     }
 
     /** Index {@code i} reflected into [0, n) without repeating the edge (numpy's and torch's reflect). */

@@ -103,6 +103,31 @@ class AugmentationTest {
     }
 
     @Test
+    void theBlurIsTheTwoDimensionalGaussianWithReflectedEdges() {
+        // torch's gaussian_blur: the 2-D kernel is the outer product of the 1-D one, over the reflect-padded field
+        int h = 9, w = 6;
+        Augmentation a = new Augmentation(new AugmentationSpec(0.0, 0.0, 0.0, new AugmentationSpec.Elastic(1.0, 1.2),
+                null), 1, h, w);
+        double[] k = Augmentation.gaussianKernel(1.2), field = new double[h * w];
+        java.util.SplittableRandom r = new java.util.SplittableRandom(4);
+        for (int i = 0; i < field.length; i++) field[i] = r.nextDouble(-1, 1);
+        double[] got = a.blurred(field);
+        int half = k.length / 2;
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                double s = 0;
+                for (int i = 0; i < k.length; i++) {
+                    for (int j = 0; j < k.length; j++) {
+                        s += k[i] * k[j] * field[Augmentation.reflect(y + i - half, h) * w
+                                + Augmentation.reflect(x + j - half, w)];
+                    }
+                }
+                assertThat(got[y * w + x]).isCloseTo(s, org.assertj.core.data.Offset.offset(1e-12));
+            }
+        }
+    }
+
+    @Test
     void aDisplacementIsWhereEachOutputPixelReadsFrom() {
         // grid_sample reads the identity grid plus the displacement: a field of (+2, -1) everywhere moves ink by (-2, +1)
         float[][] d = new float[2][28 * 28];
