@@ -31,7 +31,8 @@ public record DataSplit(LabeledImages train, LabeledImages dev, LabeledImages te
         LabeledImages dev = trainAll.range(split, trainAll.count());
         int[] order = new NumpyRandom(spec.shuffleSeed()).permutation(split);
         LabeledImages train = trainAll.select(order);
-        return new DataSplit(train, dev, testAll, pairsAll == null ? null : pairsAll.select(order));
+        return new DataSplit(train, dev, testAll,
+                pairsAll == null ? null : pairsAll.outside(split, trainAll.count()).select(order));
     }
 
     /** {@code int(9 * n / 10)} in the notebook, generalised to any fraction. */

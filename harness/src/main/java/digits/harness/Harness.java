@@ -156,8 +156,8 @@ public final class Harness {
         var a = digits.train.Augmentation.of(spec.training(), train.rows(), train.cols());
         int n = Math.min(count, train.count()), size = train.size();
         if (spec.training().augmentation().pairsAnew()) { // the epoch's new pairs, as the training loop composes them
-            train = split.trainPairs().images(0, n, digits.train.Augmentation.partners(spec.training().seed(), epoch,
-                    train.count()));
+            train = split.trainPairs().anew(spec.training().augmentation().newPairs(), spec.training().seed(), epoch)
+                    .images(0, n);
         }
         byte[] pixels = new byte[n * size];
         for (int i = 0; i < n; i++) System.arraycopy(a.image(train, i, epoch), 0, pixels, i * size, size);

@@ -63,6 +63,11 @@ final class SpecValidator {
         checkModel(required(spec.model(), "model", "a map with input, layers and output"));
         checkTraining(required(spec.training(), "training", "a map with optimizer, batchSize and epochs"));
         TrainingSpec.AugmentationSpec a = spec.training().augmentation();
+        if (a != null && a.pairsAnew() && !List.of(TrainingSpec.AugmentationSpec.OWN_DIGITS,
+                TrainingSpec.AugmentationSpec.ALL_DIGITS).contains(a.newPairs())) {
+            throw fail("training.augmentation.newPairs", "unknown value '" + a.newPairs() + "'; allowed: ownDigits, "
+                    + "allDigits");
+        }
         if (a != null && a.pairsAnew() && !DatasetSpec.MULTI_DIGIT.equals(spec.dataset().name())) {
             throw fail("training.augmentation.newPairs", "pairs digits anew, so it needs two-digit data; allowed: "
                     + "only with dataset name: multi-digit-mnist");

@@ -174,13 +174,17 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
      *
      * @param elastic  an elastic distortion on top of the affine one (Simard et al. 2003), as torchvision's
      *                 {@code ElasticTransform(alpha, sigma)}; none: affine only
-     * @param newPairs two-digit data only: every epoch, the training images are composed anew from their own digits,
-     *                 each first digit with another training image's second digit (the labels follow), before the
-     *                 affine; the digits, the dev set and the test set stay what they are
+     * @param newPairs two-digit data only: every epoch, the training images are composed anew (the labels follow),
+     *                 before the affine: {@code ownDigits}, each first digit with another training image's second;
+     *                 {@code allDigits}, both digits drawn from MNIST's training digits in no dev image. The dev and
+     *                 test images stay what they are
      */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     @JsonPropertyOrder({"rotation", "shift", "scale", "elastic", "newPairs"})
-    public record AugmentationSpec(Double rotation, Double shift, Double scale, Elastic elastic, Boolean newPairs) {
+    public record AugmentationSpec(Double rotation, Double shift, Double scale, Elastic elastic, String newPairs) {
+
+        public static final String OWN_DIGITS = "ownDigits", ALL_DIGITS = "allDigits";
+
         public AugmentationSpec {
             if (rotation == null) rotation = 0.0;
             if (shift == null) shift = 0.0;
@@ -194,7 +198,7 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
         /** Whether two-digit training images are paired anew every epoch. */
         @JsonIgnore
         public boolean pairsAnew() {
-            return Boolean.TRUE.equals(newPairs);
+            return newPairs != null;
         }
 
         /**

@@ -133,22 +133,6 @@ public final class Augmentation {
     }
 
     /**
-     * For {@code newPairs}: which training image's second digit image {@code i} takes in epoch {@code epoch}, a
-     * permutation of {@code 0..count-1} drawn from the training seed and the epoch alone (Fisher-Yates).
-     */
-    public static int[] partners(long seed, int epoch, int count) {
-        SplittableRandom r = new SplittableRandom(seed * 0xD6E8FEB86659FD93L + epoch * 0x9E3779B97F4A7C15L);
-        int[] p = new int[count];
-        for (int i = 0; i < count; i++) p[i] = i;
-        for (int i = count - 1; i > 0; i--) {
-            int j = r.nextInt(i + 1), t = p[i];
-            p[i] = p[j];
-            p[j] = t;
-        }
-        return p;
-    }
-
-    /**
      * A new {@code [n, height*width]} batch: each row of {@code batch} transformed, row {@code i} being image
      * {@code first + i} of the epoch.
      */

@@ -1,6 +1,7 @@
 package digits.train;
 
 import digits.data.DataSplit;
+import digits.data.DigitPairs;
 import digits.data.LabeledImages;
 import digits.spec.ExperimentSpec;
 import java.util.ArrayList;
@@ -67,12 +68,13 @@ public final class Trainer {
             progress.startEpoch(epoch, spec.training().epochs(), train.count(), batchSize);
             long start = System.nanoTime();
             double rate = net.learningRate(iteration, epoch - 1);
-            int[] partners = newPairs ? Augmentation.partners(spec.training().seed(), epoch, data.train().count()) : null;
+            DigitPairs pairs = newPairs ? data.trainPairs().anew(spec.training().augmentation().newPairs(),
+                    spec.training().seed(), epoch) : null;
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
                 INDArray x = train.features(b);
                 if (newPairs) { // this epoch's pairs of the same digits, labels with them
-                    LabeledImages paired = data.trainPairs().images(b * batchSize, (b + 1) * batchSize, partners)
+                    LabeledImages paired = pairs.images(b * batchSize, (b + 1) * batchSize)
                             .withPixelDivisor(data.train().pixelDivisor());
                     x = Batches.toFeatures(paired, 0, batchSize);
                     y = Batches.labels(paired, 0, batchSize);

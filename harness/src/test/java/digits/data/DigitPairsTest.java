@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import digits.spec.DatasetSpec;
 import digits.spec.DatasetSpec.MultiDigitSpec;
+import digits.spec.TrainingSpec.AugmentationSpec;
 import java.nio.file.Path;
 import java.util.Arrays;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class DigitPairsTest {
     void theDigitsDrawnAgainComposeTheStoredImagesByteForByte() {
         DigitPairs pairs = DigitPairs.of(digits(), spec, composed, Path.of("train-images"));
         assertThat(pairs.count()).isEqualTo(50);
-        LabeledImages again = pairs.images(0, 50, null);
+        LabeledImages again = pairs.images(0, 50);
         assertThat(again.pixels()).isEqualTo(composed.pixels());
         assertThat(again.labels()).isEqualTo(composed.labels());
     }
@@ -57,27 +58,57 @@ class DigitPairsTest {
         DataSplit split = DataSplit.of(composed, composed.first(10), d, pairs);
         assertThat(split.train().count()).isEqualTo(40);
         assertThat(split.trainPairs().count()).isEqualTo(40);
-        LabeledImages again = split.trainPairs().images(0, 40, null);
+        LabeledImages again = split.trainPairs().images(0, 40);
         assertThat(again.pixels()).isEqualTo(split.train().pixels());
         assertThat(again.labels()).isEqualTo(split.train().labels());
     }
 
     @Test
-    void newPartnersKeepTheFirstDigitAndTakeTheOtherImagesSecond() {
+    void ownDigitsKeepsEachFirstDigitAndDealsTheSecondDigitsOutAgain() {
         DigitPairs pairs = DigitPairs.of(digits(), spec, composed, Path.of("train-images"));
-        int[] partner = new int[50];
-        for (int i = 0; i < 50; i++) partner[i] = 49 - i;
-        LabeledImages paired = pairs.images(10, 20, partner);
-        assertThat(paired.count()).isEqualTo(10);
+        DigitPairs e3 = pairs.anew(AugmentationSpec.OWN_DIGITS, 12321, 3);
+        assertThat(e3.tops()).isEqualTo(pairs.tops());
+        assertThat(e3.bottoms()).containsExactlyInAnyOrder(pairs.bottoms()).isNotEqualTo(pairs.bottoms());
+        assertThat(e3.bottoms()).isEqualTo(pairs.anew(AugmentationSpec.OWN_DIGITS, 12321, 3).bottoms());
+        assertThat(e3.bottoms()).isNotEqualTo(pairs.anew(AugmentationSpec.OWN_DIGITS, 12321, 4).bottoms());
+        assertThat(e3.bottoms()).isNotEqualTo(pairs.anew(AugmentationSpec.OWN_DIGITS, 12322, 3).bottoms());
+        LabeledImages paired = e3.images(10, 20);
         for (int i = 0; i < 10; i++) {
             assertThat(paired.label(0, i)).isEqualTo(composed.label(0, 10 + i));
-            assertThat(paired.label(1, i)).isEqualTo(composed.label(1, 39 - i));
+            assertThat(paired.label(1, i)).isEqualTo(digits().label(0, e3.bottoms()[10 + i]));
             // the top 14 rows belong to the first digit alone, the last 14 to the second alone
             byte[] img = Arrays.copyOfRange(paired.pixels(), i * 1176, (i + 1) * 1176);
             assertThat(Arrays.copyOfRange(img, 0, 14 * 28))
                     .isEqualTo(Arrays.copyOfRange(composed.pixels(), (10 + i) * 1176, (10 + i) * 1176 + 14 * 28));
-            assertThat(Arrays.copyOfRange(img, 28 * 28, 42 * 28)).isEqualTo(Arrays.copyOfRange(composed.pixels(),
-                    (39 - i) * 1176 + 28 * 28, (39 - i) * 1176 + 42 * 28));
+            int second = e3.bottoms()[10 + i];
+            assertThat(Arrays.copyOfRange(img, 28 * 28, 42 * 28))
+                    .isEqualTo(Arrays.copyOfRange(digits().pixels(), second * 784 + 14 * 28, second * 784 + 784));
         }
+    }
+
+    @Test
+    void allDigitsDrawsBothDigitsFromTheDigitsOfNoDevImage() {
+        DigitPairs pairs = DigitPairs.of(digits(), spec, composed, Path.of("train-images"));
+        DatasetSpec d = new DatasetSpec("multi-digit-mnist", null, null, null, null, 0.2, 3L, null, null, spec, null);
+        DigitPairs train = DataSplit.of(composed, composed.first(10), d, pairs).trainPairs();
+        java.util.Set<Integer> dev = new java.util.HashSet<>();
+        for (int i = 40; i < 50; i++) {
+            dev.add(pairs.tops()[i]);
+            dev.add(pairs.bottoms()[i]);
+        }
+        assertThat(train.pool()).hasSize(30 - dev.size());
+        assertThat(java.util.Arrays.stream(train.pool()).boxed().toList()).doesNotContainAnyElementsOf(dev);
+        java.util.Set<Integer> seen = new java.util.HashSet<>();
+        for (int epoch = 1; epoch <= 20; epoch++) {
+            DigitPairs e = train.anew(AugmentationSpec.ALL_DIGITS, 7, epoch);
+            assertThat(e.count()).isEqualTo(40);
+            for (int i = 0; i < 40; i++) {
+                seen.add(e.tops()[i]);
+                seen.add(e.bottoms()[i]);
+            }
+        }
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(java.util.Arrays.stream(train.pool()).boxed().toList());
+        assertThat(train.anew(AugmentationSpec.ALL_DIGITS, 7, 2).tops())
+                .isEqualTo(train.anew(AugmentationSpec.ALL_DIGITS, 7, 2).tops());
     }
 }

@@ -117,7 +117,7 @@ class HarnessTest {
               output: {heads: 2, classes: 10}
             training:
               optimizer: {type: adam, learningRate: 0.003}
-              augmentation: {rotation: 5, elastic: {alpha: 34, sigma: 4}, newPairs: true}
+              augmentation: {rotation: 5, elastic: {alpha: 34, sigma: 4}, newPairs: ownDigits}
               batchSize: 32
               epochs: 2
               seed: 5
@@ -128,16 +128,21 @@ class HarnessTest {
         Path experiments = Files.createDirectories(dir.resolve("experiments"));
         Files.writeString(experiments.resolve("pairs.yaml"), PAIRS);
         Files.writeString(experiments.resolve("fixed.yaml"), PAIRS.replace("name: pairs", "name: fixed")
-                .replace(", newPairs: true", ""));
+                .replace(", newPairs: ownDigits", ""));
+        Files.writeString(experiments.resolve("drawn.yaml"), PAIRS.replace("name: pairs", "name: drawn")
+                .replace("newPairs: ownDigits", "newPairs: allDigits"));
         Harness h = new Harness(new RunOptions(experiments, dir.resolve("data"), dir.resolve("reports"),
                 TestData.mnist().dir(), false, Duration.ofSeconds(30), s -> { }));
-        RunReport a = h.run("pairs").report(), b = h.run("pairs").report(), fixed = h.run("fixed").report();
+        RunReport a = h.run("pairs").report(), b = h.run("pairs").report(), fixed = h.run("fixed").report(),
+                drawn = h.run("drawn").report();
         assertThat(a.status()).isEqualTo(RunReport.Status.completed);
         assertThat(a.epochs().stream().map(EpochMetrics::trainLoss).toList())
                 .isEqualTo(b.epochs().stream().map(EpochMetrics::trainLoss).toList());
         assertThat(a.test().allHeadsAccuracy()).isEqualTo(b.test().allHeadsAccuracy());
         // epoch 1 already sees other pairs than the stored ones
-        assertThat(a.epochs().get(0).trainLoss()).isNotEqualTo(fixed.epochs().get(0).trainLoss());
+        assertThat(a.epochs().get(0).trainLoss()).isNotEqualTo(fixed.epochs().get(0).trainLoss())
+                .isNotEqualTo(drawn.epochs().get(0).trainLoss());
+        assertThat(drawn.status()).isEqualTo(RunReport.Status.completed);
         // the dev set is the stored one either way
         assertThat(a.epochs().get(0).devAccuracy()).hasSize(2);
 
