@@ -11,7 +11,7 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  */
 @Tag("plus")
 @EnabledIfSystemProperty(named = "digits.plus", matches = "true",
-        disabledReason = "trains for about 16 minutes on 2 cores; run with -Pplus")
+        disabledReason = "trains for about 22 minutes on 2 cores; run with -Pplus")
 class BeyondTheNotebookAcceptanceTest {
 
     @Test
