@@ -42,12 +42,22 @@ public final class DatasetLoader {
     }
 
     public Loaded load(DatasetSpec spec, int classes) {
+        return load(spec, classes, false);
+    }
+
+    /**
+     * As {@link #load(DatasetSpec, int)}; with {@code withPairs}, two-digit data also carries its training images'
+     * digits ({@link DataSplit#trainPairs()}, for {@code newPairs}), read from MNIST and checked against the stored
+     * images.
+     */
+    public Loaded load(DatasetSpec spec, int classes, boolean withPairs) {
         Path trImg, trLab, teImg, teLab;
         String source;
         Map<String, String> files = new LinkedHashMap<>();
-        Mnist.Files4 pairSource = null; // two-digit data: the MNIST its training images were composed from
+        Mnist.Files4 pairSource = null; // the MNIST two-digit training images were composed from, when asked for
         if (DatasetSpec.MULTI_DIGIT.equals(spec.name())) {
-            Mnist.Files4 mnist = pairSource = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
+            Mnist.Files4 mnist = new Mnist(dataRoot.resolve("mnist"), dataDir, log).obtain();
+            if (withPairs) pairSource = mnist;
             Path dir = MultiDigitMnist.obtain(dataRoot, spec.multiDigit(), mnist, log);
             trImg = dir.resolve(MultiDigitMnist.TRAIN_IMAGES);
             trLab = dir.resolve(MultiDigitMnist.TRAIN_LABELS);

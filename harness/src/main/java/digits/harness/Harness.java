@@ -137,7 +137,7 @@ public final class Harness {
         Reports reports = new Reports(options.reportsDir());
         reports.checkWritable();
         DatasetLoader.Loaded data = new DatasetLoader(options.dataRoot(), options.dataDir(), options.log())
-                .load(spec.dataset(), spec.model().output().classes());
+                .load(spec.dataset(), spec.model().output().classes(), spec.training().pairsAnew());
         Path png = reports.root().resolve(spec.name()).resolve(augmentedEpoch == null ? "samples.png"
                 : "samples-augmented.png");
         try {
@@ -155,7 +155,7 @@ public final class Harness {
         digits.data.LabeledImages train = split.train();
         var a = digits.train.Augmentation.of(spec.training(), train.rows(), train.cols());
         int n = Math.min(count, train.count()), size = train.size();
-        if (spec.training().augmentation().pairsAnew()) { // the epoch's new pairs, as the training loop composes them
+        if (spec.training().pairsAnew()) { // the epoch's new pairs, as the training loop composes them
             train = split.trainPairs().anew(spec.training().augmentation().newPairs(), spec.training().seed(), epoch)
                     .images(0, n);
         }

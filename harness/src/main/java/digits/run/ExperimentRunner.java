@@ -133,7 +133,8 @@ public final class ExperimentRunner {
         DatasetLoader loader = new DatasetLoader(options.dataRoot(), options.dataDir(), log);
         checkInputShape(spec, specFile, loader.trainImageShape(spec.dataset()));
 
-        DatasetLoader.Loaded data = loader.load(spec.dataset(), spec.model().output().classes());
+        DatasetLoader.Loaded data = loader.load(spec.dataset(), spec.model().output().classes(),
+                spec.training().pairsAnew());
         if (data.split().train().heads() != spec.heads()) {
             throw new SpecException(specFile, 0, "model.output.heads", spec.heads() + " heads but the dataset has "
                     + data.split().train().heads() + " label(s) per image");

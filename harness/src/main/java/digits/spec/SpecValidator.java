@@ -62,13 +62,7 @@ final class SpecValidator {
         checkDataset(required(spec.dataset(), "dataset", "a map with at least 'name: mnist'"));
         checkModel(required(spec.model(), "model", "a map with input, layers and output"));
         checkTraining(required(spec.training(), "training", "a map with optimizer, batchSize and epochs"));
-        TrainingSpec.AugmentationSpec a = spec.training().augmentation();
-        if (a != null && a.pairsAnew() && !List.of(TrainingSpec.AugmentationSpec.OWN_DIGITS,
-                TrainingSpec.AugmentationSpec.ALL_DIGITS).contains(a.newPairs())) {
-            throw fail("training.augmentation.newPairs", "unknown value '" + a.newPairs() + "'; allowed: ownDigits, "
-                    + "allDigits");
-        }
-        if (a != null && a.pairsAnew() && !DatasetSpec.MULTI_DIGIT.equals(spec.dataset().name())) {
+        if (spec.training().pairsAnew() && !DatasetSpec.MULTI_DIGIT.equals(spec.dataset().name())) {
             throw fail("training.augmentation.newPairs", "pairs digits anew, so it needs two-digit data; allowed: "
                     + "only with dataset name: multi-digit-mnist");
         }
@@ -268,6 +262,10 @@ final class SpecValidator {
             range(a.rotation(), "training.augmentation.rotation", 0, true, 180, true);
             range(a.shift(), "training.augmentation.shift", 0, true, 64, true);
             range(a.scale(), "training.augmentation.scale", 0, true, 1, false);
+            if (a.pairsAnew() && !TrainingSpec.AugmentationSpec.NEW_PAIRS.contains(a.newPairs())) {
+                throw fail("training.augmentation.newPairs", "unknown value '" + a.newPairs() + "'; allowed: "
+                        + String.join(", ", TrainingSpec.AugmentationSpec.NEW_PAIRS));
+            }
             if (a.elastic() != null) {
                 range(a.elastic().alpha(), "training.augmentation.elastic.alpha", 0, true, 1000, true);
                 range(a.elastic().sigma(), "training.augmentation.elastic.sigma", 0, false, 20, true);

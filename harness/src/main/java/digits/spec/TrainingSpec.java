@@ -46,6 +46,12 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
         this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null);
     }
 
+    /** Whether two-digit training images are composed anew every epoch ({@code augmentation.newPairs}). */
+    @JsonIgnore
+    public boolean pairsAnew() {
+        return augmentation != null && augmentation.pairsAnew();
+    }
+
     /** Whether the best epoch on the dev set is kept and tested. */
     @JsonIgnore
     public boolean keepsBest() {
@@ -184,6 +190,7 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
     public record AugmentationSpec(Double rotation, Double shift, Double scale, Elastic elastic, String newPairs) {
 
         public static final String OWN_DIGITS = "ownDigits", ALL_DIGITS = "allDigits";
+        public static final List<String> NEW_PAIRS = List.of(OWN_DIGITS, ALL_DIGITS);
 
         public AugmentationSpec {
             if (rotation == null) rotation = 0.0;

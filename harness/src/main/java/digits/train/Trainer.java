@@ -53,7 +53,7 @@ public final class Trainer {
         Features devFeatures = Features.of(data.dev());
         List<EpochMetrics> epochs = new ArrayList<>();
         Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
-        boolean newPairs = spec.training().augmentation() != null && spec.training().augmentation().pairsAnew();
+        boolean newPairs = spec.training().pairsAnew();
         if (newPairs && data.trainPairs() == null) {
             throw new IllegalArgumentException("training.augmentation.newPairs: the training images' digits are unknown "
                     + "(two-digit MNIST only)");
@@ -73,7 +73,7 @@ public final class Trainer {
             for (int b = 0; b < train.count(); b++) {
                 int[][] y = train.labels(b);
                 INDArray x = train.features(b);
-                if (newPairs) { // this epoch's pairs of the same digits, labels with them
+                if (newPairs) { // this epoch's pairs (ownDigits or allDigits), labels with them
                     LabeledImages paired = pairs.images(b * batchSize, (b + 1) * batchSize)
                             .withPixelDivisor(data.train().pixelDivisor());
                     x = Batches.toFeatures(paired, 0, batchSize);
