@@ -30,10 +30,11 @@ public final class SpecSummary {
     public static String training(ExperimentSpec s) {
         var t = s.training();
         var o = t.optimizer();
-        return String.format(Locale.ROOT, "%s lr %s%s%s%s%s%s, batch %d, %d epochs%s", o.type(), o.learningRate(),
+        return String.format(Locale.ROOT, "%s lr %s%s%s%s%s%s%s, batch %d, %d epochs%s", o.type(), o.learningRate(),
                 o.momentumOrZero() > 0 ? " m " + o.momentum() : "", Boolean.TRUE.equals(o.nesterov()) ? " nesterov" : "",
                 o.decay() > 0 ? " wd " + o.weightDecay() : "", t.schedule() == null ? "" : " " + t.schedule().type(),
-                t.augmentation() == null ? "" : " augmented", t.batchSize(), t.epochs(),
+                t.augmentation() == null ? "" : " augmented",
+                t.smoothing() > 0 ? " smoothing " + t.labelSmoothing() : "", t.batchSize(), t.epochs(),
                 t.keepsBest() ? ", best epoch" + (t.patience() == null ? "" : " (patience " + t.patience() + ")") : "");
     }
 

@@ -271,6 +271,7 @@ final class SpecValidator {
                 range(a.elastic().sigma(), "training.augmentation.elastic.sigma", 0, false, 20, true);
             }
         }
+        if (t.labelSmoothing() != null) range(t.labelSmoothing(), "training.labelSmoothing", 0, true, 1, true);
         if (t.patience() != null) {
             range(t.patience(), "training.patience", 1, true, 10000, true);
             if (!t.keepsBest()) {

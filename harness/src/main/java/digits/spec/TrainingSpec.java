@@ -22,13 +22,16 @@ import java.util.List;
  * @param keepBest     test the epoch with the best dev accuracy (every head right, with several heads) instead of the
  *                     last; the report names it
  * @param patience     with {@code keepBest}: stop after this many epochs without a better dev accuracy
+ * @param labelSmoothing the training loss is torch's {@code cross_entropy(..., label_smoothing)}: the target puts
+ *                     {@code 1 - labelSmoothing} on the label and spreads {@code labelSmoothing} evenly over all
+ *                     classes; none: 0. Dev and test losses stay plain cross-entropy, comparable with the seed's
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"optimizer", "schedule", "batchSize", "epochs", "seed", "weightInit", "generator", "augmentation",
-        "keepBest", "patience"})
+        "keepBest", "patience", "labelSmoothing"})
 public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integer batchSize, Integer epochs, Long seed,
                            String weightInit, String generator, AugmentationSpec augmentation, Boolean keepBest,
-                           Integer patience) {
+                           Integer patience, Double labelSmoothing) {
 
     public static final String INIT_PYTORCH = "pytorch";
     public static final String GENERATOR_TORCH = "torch";
@@ -43,7 +46,13 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
     /** The seed's settings only: SGD, no schedule, no augmentation, the last epoch tested. */
     public TrainingSpec(OptimizerSpec optimizer, Integer batchSize, Integer epochs, Long seed, String weightInit,
                         String generator) {
-        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null);
+        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null, null);
+    }
+
+    /** {@code labelSmoothing}, 0 where none is set. */
+    @JsonIgnore
+    public double smoothing() {
+        return labelSmoothing == null ? 0 : labelSmoothing;
     }
 
     /** Whether two-digit training images are composed anew every epoch ({@code augmentation.newPairs}). */

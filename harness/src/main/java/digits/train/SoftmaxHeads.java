@@ -4,7 +4,9 @@ package digits.train;
  * Softmax cross-entropy over the logits of one batch, head by head (each head is a consecutive
  * group of {@code classes} logits, like the seed's {@code out[:, :10]} and {@code out[:, 10:]}).
  * Computes what {@code F.cross_entropy} and {@code argmax} give, and the gradient of the joint loss
- * {@code mean over heads of the per-head mean loss} with respect to the logits.
+ * {@code mean over heads of the per-head mean loss} with respect to the logits; with label smoothing
+ * {@code s}, what {@code F.cross_entropy(..., label_smoothing=s)} gives: the target is {@code 1 - s} on the label
+ * plus {@code s / classes} on every class.
  */
 final class SoftmaxHeads {
 
@@ -20,6 +22,11 @@ final class SoftmaxHeads {
      *                 the factor n is removed by DL4J's updater, which divides by the batch size
      */
     static Result evaluate(float[][] logits, int[][] labels, int classes, float[] gradient) {
+        return evaluate(logits, labels, classes, gradient, 0);
+    }
+
+    /** As {@link #evaluate(float[][], int[][], int, float[])}, the loss and gradient with label smoothing. */
+    static Result evaluate(float[][] logits, int[][] labels, int classes, float[] gradient, double smoothing) {
         int n = logits.length;
         int heads = labels.length;
         double[][] loss = new double[heads][n];
@@ -44,13 +51,22 @@ final class SoftmaxHeads {
                     sum += p[c];
                 }
                 int y = labels[h][i];
-                loss[h][i] = Math.log(sum) - (row[off + y] - max);
+                double logSum = Math.log(sum);
+                double nll = logSum - (row[off + y] - max);
+                if (smoothing == 0) {
+                    loss[h][i] = nll;
+                } else { // (1 - s) * -log p_y + s * mean over classes of -log p_c
+                    double meanNll = 0;
+                    for (int c = 0; c < classes; c++) meanNll += logSum - (row[off + c] - max);
+                    loss[h][i] = (1 - smoothing) * nll + smoothing * meanNll / classes;
+                }
                 predicted[h][i] = best;
                 confidence[h][i] = (float) (p[best] / sum);
                 if (gradient != null) {
                     int g = i * heads * classes + off;
                     for (int c = 0; c < classes; c++) {
-                        gradient[g + c] = (float) ((p[c] / sum - (c == y ? 1 : 0)) / heads);
+                        double target = (c == y ? 1 - smoothing : 0) + smoothing / classes;
+                        gradient[g + c] = (float) ((p[c] / sum - target) / heads);
                     }
                 }
             }

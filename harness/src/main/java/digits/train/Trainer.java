@@ -82,7 +82,7 @@ public final class Trainer {
                 if (augmentation != null) x = augmentation.apply(x, epoch, (long) b * batchSize);
                 SoftmaxHeads.Result r;
                 try {
-                    r = step(net, x, y, classes, gradient, iteration, epoch - 1);
+                    r = step(net, x, y, classes, gradient, iteration, epoch - 1, spec.training().smoothing());
                 } catch (ArithmeticException e) { // the direct step's check of the weights (see DirectStep)
                     progress.endEpoch();
                     throw new DivergedException(e.getMessage(), epoch, b + 1,
@@ -192,18 +192,19 @@ public final class Trainer {
     /** The loop's training step, for {@code digits:bench} to time: the same code, results dropped. */
     public static void step(DigitsNetwork net, INDArray features, int[][] y, int classes, float[] gradient,
                             int iteration) {
-        step(net, features, y, classes, gradient, iteration, 0);
+        step(net, features, y, classes, gradient, iteration, 0, 0);
     }
 
     /**
      * One training step: forward (dropout on), per-head softmax cross-entropy on the logits, backward, SGD
-     * update. Returns the batch's per-head losses and predictions from that same forward pass.
+     * update, the loss with {@code smoothing} ({@code training.labelSmoothing}). Returns the batch's per-head losses
+     * and predictions from that same forward pass.
      */
     static SoftmaxHeads.Result step(DigitsNetwork net, INDArray features, int[][] y, int classes, float[] gradient,
-                                    int iteration, int epoch) {
+                                    int iteration, int epoch, double smoothing) {
         SoftmaxHeads.Result[] result = new SoftmaxHeads.Result[1];
         net.trainStep(features, logits -> {
-            result[0] = SoftmaxHeads.evaluate(logits, y, classes, gradient);
+            result[0] = SoftmaxHeads.evaluate(logits, y, classes, gradient, smoothing);
             return gradient;
         }, iteration, epoch);
         return result[0];

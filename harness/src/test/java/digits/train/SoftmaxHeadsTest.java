@@ -50,6 +50,33 @@ class SoftmaxHeadsTest {
         return s;
     }
 
+    /**
+     * torch 1.13, float64: {@code F.cross_entropy(x, y, label_smoothing=s, reduction='none')} and the gradient of its
+     * sum, for x = [[1, 2, 3, -0.5], [0.3, -1.2, 0.8, 2.5]], y = [2, 0].
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {
+            "0.0|0.4274953881792892, 2.476274914171361|0.08825760703565771, 0.23990904942830754, -0.3478595904561488, 0.01969293399218349, -0.9159442419612106, 0.018755374752592743, 0.13858451620337536, 0.7586043510052425",
+            "0.1|0.5899953881792892, 2.446274914171361|0.06325760703565772, 0.21490904942830755, -0.2728595904561488, -0.0053070660078165105, -0.8409442419612106, -0.006244625247407258, 0.11358451620337537, 0.7336043510052425",
+            "0.25|0.8337453881792892, 2.4012749141713607|0.025757607035657715, 0.17740904942830754, -0.16035959045614878, -0.04280706600781651, -0.7284442419612106, -0.04374462524740726, 0.07608451620337536, 0.6961043510052425"})
+    void labelSmoothingIsTorchs(String row) {
+        String[] parts = row.split("\\|");
+        double s = Double.parseDouble(parts[0]);
+        double[] loss = numbers(parts[1]), grad = numbers(parts[2]);
+        float[][] logits = {{1, 2, 3, -0.5f}, {0.3f, -1.2f, 0.8f, 2.5f}};
+        float[] g = new float[8];
+        SoftmaxHeads.Result r = SoftmaxHeads.evaluate(logits, new int[][] {{2, 0}}, 4, g, s);
+        for (int i = 0; i < 2; i++) {
+            assertThat(r.loss()[0][i]).as("loss %d", i).isCloseTo(loss[i], Offset.offset(1e-6));
+        }
+        for (int j = 0; j < 8; j++) assertThat((double) g[j]).as("gradient %d", j).isCloseTo(grad[j], Offset.offset(1e-6));
+        assertThat(r.predicted()[0]).containsExactly(2, 3); // smoothing changes the loss, not the prediction
+    }
+
+    private static double[] numbers(String csv) {
+        return java.util.Arrays.stream(csv.split(",")).mapToDouble(v -> Double.parseDouble(v.strip())).toArray();
+    }
+
     @Test
     void batchMeanIsTheMeanOfFullBatchesOnly() {
         double[] v = {1, 1, 0, 0, 1};
