@@ -37,15 +37,30 @@ public final class Batches {
         return table;
     }
 
-    /** Images {@code start..start+n} as a {@code [n, rows*cols]} float array, each byte over the data's divisor. */
+    /** Images {@code start..start+n} as a new {@code [n, rows*cols]} float array, each byte over the data's divisor. */
     static INDArray toFeatures(LabeledImages data, int start, int n) {
+        return Nd4j.create(floats(data, start, n), new long[] {n, data.size()}, 'c');
+    }
+
+    /** As {@link #toFeatures(LabeledImages, int, int)}, written into {@code into} (reused per batch; returned). */
+    static INDArray toFeatures(LabeledImages data, int start, int n, INDArray into) {
+        into.data().setData(floats(data, start, n));
+        return into;
+    }
+
+    /** A reusable {@code [n, size]} float array, for the per-batch variants. */
+    static INDArray buffer(int n, int size) {
+        return Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, size);
+    }
+
+    private static float[] floats(LabeledImages data, int start, int n) {
         int size = data.size();
         float[] x = new float[n * size];
         byte[] px = data.pixels();
         float[] table = data.pixelDivisor() == 255 ? PIXEL : pixelTable(data.pixelDivisor());
         int offset = start * size;
         for (int i = 0; i < x.length; i++) x[i] = table[px[offset + i] & 0xff];
-        return Nd4j.create(x, new long[] {n, size}, 'c');
+        return x;
     }
 
     /** The labels of images {@code start..start+n}, indexed {@code [head][example]}. */

@@ -54,6 +54,10 @@ public final class Trainer {
         List<EpochMetrics> epochs = new ArrayList<>();
         Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
         boolean newPairs = spec.training().pairsAnew();
+        // per-batch inputs made during training go into these, reused (see Augmentation#apply)
+        int pixels = data.train().size();
+        INDArray pairedBatch = newPairs ? Batches.buffer(batchSize, pixels) : null;
+        INDArray augmentedBatch = augmentation != null ? Batches.buffer(batchSize, pixels) : null;
         if (newPairs && data.trainPairs() == null) {
             throw new IllegalArgumentException("training.augmentation.newPairs: the training images' digits are unknown "
                     + "(two-digit MNIST only)");
@@ -76,10 +80,10 @@ public final class Trainer {
                 if (newPairs) { // this epoch's pairs (ownDigits or allDigits), labels with them
                     LabeledImages paired = pairs.images(b * batchSize, (b + 1) * batchSize)
                             .withPixelDivisor(data.train().pixelDivisor());
-                    x = Batches.toFeatures(paired, 0, batchSize);
+                    x = Batches.toFeatures(paired, 0, batchSize, pairedBatch);
                     y = Batches.labels(paired, 0, batchSize);
                 }
-                if (augmentation != null) x = augmentation.apply(x, epoch, (long) b * batchSize);
+                if (augmentation != null) x = augmentation.apply(x, epoch, (long) b * batchSize, augmentedBatch);
                 SoftmaxHeads.Result r;
                 try {
                     r = step(net, x, y, classes, gradient, iteration, epoch - 1, spec.training().smoothing());

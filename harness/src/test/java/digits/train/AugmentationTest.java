@@ -10,6 +10,11 @@ import org.junit.jupiter.api.Test;
 /** Where a single lit pixel lands under each part of the transform, worked out by hand on a 28x28 image. */
 class AugmentationTest {
 
+    @org.junit.jupiter.api.BeforeAll
+    static void setup() {
+        digits.model.Nd4jSetup.configure();
+    }
+
     static float[] dot(int x, int y) {
         float[] img = new float[28 * 28];
         img[y * 28 + x] = 1f;
@@ -74,6 +79,24 @@ class AugmentationTest {
         assertThat(seen).hasSize(600); // every image of every epoch its own transform
         assertThat(new Augmentation(new AugmentationSpec(15.0, 3.0, 0.2), 8, 28, 28).affine(1, 0))
                 .isNotEqualTo(any.affine(1, 0));
+    }
+
+    @Test
+    void aBatchGoesIntoTheCallersBufferEachRowTransformedAsItsImageAlone() {
+        float[] both = new float[2 * 28 * 28];
+        System.arraycopy(dot(3, 4), 0, both, 0, 28 * 28);
+        System.arraycopy(dot(20, 9), 0, both, 28 * 28, 28 * 28);
+        var into = Batches.buffer(2, 28 * 28);
+        assertThat(any.apply(org.nd4j.linalg.factory.Nd4j.create(both, new long[] {2, 28 * 28}, 'c'), 2, 10, into))
+                .isSameAs(into); // reused batch after batch: ND4J frees no CPU array here (see apply)
+        var alone = Batches.buffer(1, 28 * 28);
+        float[] second = any.apply(org.nd4j.linalg.factory.Nd4j.create(dot(20, 9), new long[] {1, 28 * 28}, 'c'), 2,
+                11, alone).data().asFloat();
+        float[] rows = into.data().asFloat();
+        assertThat(java.util.Arrays.copyOfRange(rows, 28 * 28, 2 * 28 * 28)).containsExactly(second);
+        double ink = 0;
+        for (int i = 0; i < 28 * 28; i++) ink += rows[i];
+        assertThat(ink).isGreaterThan(0.5); // row 0 written too (its dot, spread by the interpolation)
     }
 
     static final Augmentation.Affine IDENTITY = new Augmentation.Affine(0, 1, 0, 0);

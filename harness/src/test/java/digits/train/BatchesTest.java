@@ -26,5 +26,9 @@ class BatchesTest {
         // the divisor travels with the images through the split's selections
         assertThat(images.withPixelDivisor(256).select(new int[] {0}).pixelDivisor()).isEqualTo(256);
         assertThat(images.withPixelDivisor(256).first(1).pixelDivisor()).isEqualTo(256);
+        // the per-batch form fills the caller's buffer (the training loop reuses one for its new pairs)
+        var buffer = Batches.buffer(1, 4);
+        assertThat(Batches.toFeatures(images, 0, 1, buffer)).isSameAs(buffer);
+        assertThat(buffer.data().asFloat()).containsExactly(0f, 1 / 255f, 128 / 255f, 1f);
     }
 }
