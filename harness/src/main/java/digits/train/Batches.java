@@ -5,14 +5,20 @@ import java.util.ArrayList;
 import java.util.List;
 import org.nd4j.linalg.api.ndarray.INDArray;
 import org.nd4j.linalg.factory.Nd4j;
+import org.nd4j.linalg.indexing.NDArrayIndex;
 
 /**
  * A data set cut into ready-made ND4J batches (pixels scaled to [0, 1]), built once so the training
  * loop never copies or converts per step. Like the seed's {@code batchify_data}, the remainder that
  * does not fill a batch is dropped.
+ *
+ * <p>The batches are views of one array, which {@link #close} frees: ND4J gives back no CPU array by itself here
+ * (JavaCPP's pointer GC is off, see Nd4jSetup), and one large block goes back to the system whole, where a
+ * thousand small ones did not, so a study's runs in one JVM each added their training set to its memory.
  */
-public final class Batches {
+public final class Batches implements AutoCloseable {
 
+    private final INDArray all;
     private final List<INDArray> features = new ArrayList<>();
     private final List<int[][]> labels = new ArrayList<>();
     private final int batchSize;
@@ -20,11 +26,20 @@ public final class Batches {
     public Batches(LabeledImages data, int batchSize) {
         this.batchSize = batchSize;
         int size = data.size();
-        for (int start = 0; start + batchSize <= data.count(); start += batchSize) {
-            features.add(toFeatures(data, start, batchSize));
-            labels.add(labels(data, start, batchSize));
-        }
         if (size == 0) throw new IllegalArgumentException("empty images");
+        int full = data.count() / batchSize;
+        all = full == 0 ? null : toFeatures(data, 0, full * batchSize);
+        for (int b = 0; b < full; b++) {
+            features.add(all.get(NDArrayIndex.interval((long) b * batchSize, (long) (b + 1) * batchSize),
+                    NDArrayIndex.all()));
+            labels.add(labels(data, b * batchSize, batchSize));
+        }
+    }
+
+    /** Frees the batches' memory now; they are not to be used after. */
+    @Override
+    public void close() {
+        if (all != null && !all.wasClosed()) all.close();
     }
 
     /** {@code v / 255f} for every byte value: a lookup is several times faster than the division per pixel. */

@@ -34,7 +34,9 @@ public final class Evaluation {
     }
 
     public static Evaluation of(MultiLayerNetwork net, LabeledImages data, int classes) {
-        return of(net, data, Features.of(data), classes);
+        try (Features features = Features.of(data)) {
+            return of(net, data, features, classes);
+        }
     }
 
     /** @param features {@code data}'s images, converted once ({@link Features#of}) */

@@ -42,26 +42,44 @@ public final class Trainer {
      */
     public List<EpochMetrics> train(DigitsNetwork net, DataSplit data, Checkpoint from, EpochListener listener) {
         int batchSize = spec.training().batchSize();
-        int classes = spec.model().output().classes();
-        int heads = spec.heads();
-        Batches train = new Batches(data.train(), batchSize);
-        if (train.count() == 0) {
-            throw new IllegalArgumentException("the training set (" + data.train().count() + " images) is smaller "
-                    + "than one batch of " + batchSize);
-        }
-        float[] gradient = new float[batchSize * heads * classes];
-        Features devFeatures = Features.of(data.dev());
-        List<EpochMetrics> epochs = new ArrayList<>();
-        Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
         boolean newPairs = spec.training().pairsAnew();
-        // per-batch inputs made during training go into these, reused (see Augmentation#apply)
-        int pixels = data.train().size();
-        INDArray pairedBatch = newPairs ? Batches.buffer(batchSize, pixels) : null;
-        INDArray augmentedBatch = augmentation != null ? Batches.buffer(batchSize, pixels) : null;
         if (newPairs && data.trainPairs() == null) {
             throw new IllegalArgumentException("training.augmentation.newPairs: the training images' digits are unknown "
                     + "(two-digit MNIST only)");
         }
+        Augmentation augmentation = Augmentation.of(spec.training(), spec.model().height(), spec.model().width());
+        int pixels = data.train().size();
+        // The data's ND4J arrays are freed when training ends, since a study trains many runs in one JVM; the
+        // per-batch inputs made while training go into two buffers, reused (see Batches and Augmentation#apply).
+        try (Batches train = new Batches(data.train(), batchSize); Features devFeatures = Features.of(data.dev());
+             Buffer paired = new Buffer(newPairs ? Batches.buffer(batchSize, pixels) : null);
+             Buffer augmented = new Buffer(augmentation != null ? Batches.buffer(batchSize, pixels) : null)) {
+            if (train.count() == 0) {
+                throw new IllegalArgumentException("the training set (" + data.train().count() + " images) is "
+                        + "smaller than one batch of " + batchSize);
+            }
+            return epochs(net, data, from, listener, train, devFeatures, augmentation, paired.array, augmented.array);
+        }
+    }
+
+    /** An optional array, closed with the try that holds it. */
+    private record Buffer(INDArray array) implements AutoCloseable {
+        @Override
+        public void close() {
+            if (array != null) array.close();
+        }
+    }
+
+    /** The epochs themselves: Karpathy's loop, with the buffers the per-batch inputs are written into. */
+    private List<EpochMetrics> epochs(DigitsNetwork net, DataSplit data, Checkpoint from, EpochListener listener,
+                                      Batches train, Features devFeatures, Augmentation augmentation,
+                                      INDArray pairedBatch, INDArray augmentedBatch) {
+        int batchSize = spec.training().batchSize();
+        int classes = spec.model().output().classes();
+        int heads = spec.heads();
+        float[] gradient = new float[batchSize * heads * classes];
+        List<EpochMetrics> epochs = new ArrayList<>();
+        boolean newPairs = pairedBatch != null;
         int iteration = from == null ? 0 : from.iteration();
         List<EpochMetrics> history = new ArrayList<>(from == null ? List.of() : from.epochs());
         for (int epoch = from == null ? 1 : from.epoch() + 1; epoch <= spec.training().epochs(); epoch++) {
@@ -165,10 +183,13 @@ public final class Trainer {
     /** As {@link #test(MultiLayerNetwork, DataSplit)}, naming the epoch whose network {@code net} is. */
     public TestMetrics test(MultiLayerNetwork net, DataSplit data, Integer epoch) {
         int batchSize = spec.training().batchSize();
-        Features features = Features.of(data.test()); // data preparation, not evaluation: before the clock starts
-        long start = System.nanoTime();
-        Evaluation test = Evaluation.of(net, data.test(), features, spec.model().output().classes());
-        double seconds = (System.nanoTime() - start) / 1e9;
+        Evaluation test;
+        double seconds;
+        try (Features features = Features.of(data.test())) { // data preparation, not evaluation: before the clock
+            long start = System.nanoTime();
+            test = Evaluation.of(net, data.test(), features, spec.model().output().classes());
+            seconds = (System.nanoTime() - start) / 1e9;
+        }
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
                 test.confusion(), seconds, test.count() / seconds, misclassified(test), epoch);

@@ -31,4 +31,17 @@ class BatchesTest {
         assertThat(Batches.toFeatures(images, 0, 1, buffer)).isSameAs(buffer);
         assertThat(buffer.data().asFloat()).containsExactly(0f, 1 / 255f, 128 / 255f, 1f);
     }
+
+    @Test
+    void eachBatchIsItsOwnImagesAndTheRemainderIsDropped() {
+        byte[] px = {10, 11, 20, 21, 30, 31, 40, 41, 50, 51};
+        LabeledImages images = new LabeledImages(5, 1, 2, px, new byte[][] {{0, 1, 2, 3, 4}});
+        try (Batches batches = new Batches(images, 2)) {
+            assertThat(batches.count()).isEqualTo(2);
+            // what the augmentation reads (data()) and what the network reads (the rows) are the batch's own images
+            assertThat(batches.features(1).data().asFloat()).containsExactly(30 / 255f, 31 / 255f, 40 / 255f, 41 / 255f);
+            assertThat(batches.features(1).getFloat(1, 0)).isEqualTo(40 / 255f);
+            assertThat(batches.labels(1)[0]).containsExactly(2, 3);
+        }
+    }
 }
