@@ -29,6 +29,18 @@ public class DigitsNetwork extends MultiLayerNetwork {
         super(conf);
     }
 
+    /**
+     * A network restored from a model.zip, rebuilt as the training loop runs it (torch's batch norm, the direct
+     * path), for predictions: DL4J's own inference path left about 20 kB behind per call, which ND4J never frees
+     * here (Nd4jSetup: no pointer GC), and digits:serve predicts on every stroke.
+     */
+    public static DigitsNetwork of(MultiLayerNetwork restored) {
+        DigitsNetwork net = new DigitsNetwork(restored.getLayerWiseConfigurations().clone());
+        net.init(restored.params(), true);
+        net.useTorchBatchNorm();
+        return net;
+    }
+
     /** PyTorch's generator when the spec draws from it (init, then dropout masks), else null. */
     private TorchGenerator torchGenerator;
 

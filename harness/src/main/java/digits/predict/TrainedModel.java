@@ -1,7 +1,6 @@
 package digits.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import digits.model.NativeArrays;
 import digits.model.Nd4jSetup;
 import digits.report.Reports;
 import java.awt.image.BufferedImage;
@@ -27,7 +26,9 @@ public final class TrainedModel {
     /** How many classes a prediction lists first. */
     public static final int TOP = 3;
 
-    private final MultiLayerNetwork net;
+    private final digits.model.DigitsNetwork net;
+    /** The picture being predicted, as the network reads it (guarded by {@code net}). */
+    private INDArray input;
     private final String name;
     private final Path runDir;
     private final int heads;
@@ -36,7 +37,7 @@ public final class TrainedModel {
     private final int width;
     private final List<Double> testAccuracy;
 
-    private TrainedModel(MultiLayerNetwork net, String name, Path runDir, int heads, int classes, int height,
+    private TrainedModel(digits.model.DigitsNetwork net, String name, Path runDir, int heads, int classes, int height,
                          int width, List<Double> testAccuracy) {
         this.net = net;
         this.name = name;
@@ -85,7 +86,9 @@ public final class TrainedModel {
         report.path("test").path("accuracy").forEach(a -> accuracy.add(a.asDouble()));
         String name = report.path("experiment").asText(dir.getParent().getFileName().toString()) + "/"
                 + report.path("runId").asText(dir.getFileName().toString());
-        return new TrainedModel(net, name, dir, heads, classes, height, width, List.copyOf(accuracy));
+        digits.model.DigitsNetwork direct = digits.model.DigitsNetwork.of(net);
+        net.close();
+        return new TrainedModel(direct, name, dir, heads, classes, height, width, List.copyOf(accuracy));
     }
 
     /** The forms this goal knows: one MNIST digit, or two stacked with an overlap as the two-digit data set. */
@@ -141,8 +144,10 @@ public final class TrainedModel {
         for (int i = 0; i < x.length; i++) x[i] = form.pixels()[i] / 255f;
         float[] logits;
         synchronized (net) { // a network's forward pass is not thread-safe
-            INDArray out = net.output(Nd4j.create(x, new long[] {1, x.length}, 'c'), false);
-            logits = NativeArrays.rows(out)[0];
+            // one input array, reused: ND4J frees none here (see DigitsNetwork.of)
+            if (input == null) input = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, x.length);
+            input.data().setData(x);
+            logits = net.logits(input)[0];
         }
         List<Prediction.Head> result = new ArrayList<>();
         for (int h = 0; h < heads; h++) result.add(head(logits, h * classes, classes));
