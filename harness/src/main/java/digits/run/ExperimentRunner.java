@@ -242,7 +242,9 @@ public final class ExperimentRunner {
                 }
                 if (spec.training().keepsBest() && !epochs.isEmpty()) {
                     tested = Trainer.bestEpoch(epochs);
-                    net.setParams(Checkpoint.best(runDir).params());
+                    var best = Checkpoint.best(runDir);
+                    net.setParams(best.params());
+                    best.close(); // its arrays, now: a study trains many runs in one JVM
                     log.accept("testing the network of epoch " + tested + ", the best on the dev set (" + Checkpoint.BEST_MODEL + ")");
                 }
                 TestMetrics test = trainer.test(net, data.split(), tested == 0 ? null : tested);
