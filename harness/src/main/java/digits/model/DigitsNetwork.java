@@ -31,7 +31,7 @@ public class DigitsNetwork extends MultiLayerNetwork {
 
     /**
      * A network restored from a model.zip, rebuilt as the training loop runs it (torch's batch norm, the direct
-     * path), for predictions: DL4J's own inference path left about 20 kB behind per call, which ND4J never frees
+     * path), for predictions: DL4J's own inference path left about 30 kB behind per call, which ND4J never frees
      * here (Nd4jSetup: no pointer GC), and digits:serve predicts on every stroke.
      */
     public static DigitsNetwork of(MultiLayerNetwork restored) {
