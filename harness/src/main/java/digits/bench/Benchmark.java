@@ -69,47 +69,52 @@ public final class Benchmark {
                 .load(spec.dataset(), spec.model().output().classes());
         int batchSize = spec.training().batchSize();
         int classes = spec.model().output().classes();
-        Batches train = new Batches(data.split().train(), batchSize);
-        if (train.count() == 0) throw new IllegalArgumentException("the training set is smaller than one batch");
-        DigitsNetwork net = NetworkFactory.build(spec);
-        float[] gradient = new float[batchSize * spec.heads() * classes];
+        // the data's arrays and the network freed when done, as a run frees them (see Batches)
+        DigitsNetwork net = null;
+        try (Batches train = new Batches(data.split().train(), batchSize)) {
+            if (train.count() == 0) throw new IllegalArgumentException("the training set is smaller than one batch");
+            net = NetworkFactory.build(spec);
+            float[] gradient = new float[batchSize * spec.heads() * classes];
 
-        int step = 0;
-        long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
-        for (; step < warmup || System.nanoTime() < warmupEnd; step++) {
-            int b = step % train.count();
-            Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
-        }
-        int warmed = step;
-        long[] nanos = new long[batches];
-        for (int i = 0; i < batches; i++, step++) {
-            int b = step % train.count();
-            long t0 = System.nanoTime();
-            Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
-            nanos[i] = System.nanoTime() - t0;
-        }
-        double trainSeconds = Arrays.stream(nanos).sum() / 1e9;
-        long[] sorted = nanos.clone();
-        Arrays.sort(sorted);
+            int step = 0;
+            long warmupEnd = System.nanoTime() + (long) (warmupSeconds * 1e9);
+            for (; step < warmup || System.nanoTime() < warmupEnd; step++) {
+                int b = step % train.count();
+                Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
+            }
+            int warmed = step;
+            long[] nanos = new long[batches];
+            for (int i = 0; i < batches; i++, step++) {
+                int b = step % train.count();
+                long t0 = System.nanoTime();
+                Trainer.step(net, train.features(b), train.labels(b), classes, gradient, step);
+                nanos[i] = System.nanoTime() - t0;
+            }
+            double trainSeconds = Arrays.stream(nanos).sum() / 1e9;
+            long[] sorted = nanos.clone();
+            Arrays.sort(sorted);
 
-        LabeledImages test = data.split().test();
-        Features features = Features.of(test); // built before timing, as the PyTorch recipe builds its tensors
-        Evaluation.of(net, test, features, classes); // untimed: the evaluation's shapes warm up, as PyTorch's do
-        double[] passes = new double[TEST_PASSES];
-        for (int i = 0; i < passes.length; i++) {
-            long t0 = System.nanoTime();
-            Evaluation.of(net, test, features, classes);
-            passes[i] = (System.nanoTime() - t0) / 1e9;
+            LabeledImages test = data.split().test();
+            double[] passes = new double[TEST_PASSES];
+            try (Features features = Features.of(test)) { // built before timing, as the PyTorch recipe builds its tensors
+                Evaluation.of(net, test, features, classes); // untimed: the evaluation's shapes warm up, as PyTorch's do
+                for (int i = 0; i < passes.length; i++) {
+                    long t0 = System.nanoTime();
+                    Evaluation.of(net, test, features, classes);
+                    passes[i] = (System.nanoTime() - t0) / 1e9;
+                }
+            }
+            Arrays.sort(passes);
+            double testSeconds = passes[passes.length / 2];
+            Result r = new Result(spec.name(), batchSize, warmed, batches, trainSeconds,
+                    batches * (double) batchSize / trainSeconds, sorted[sorted.length / 2] / 1e6, test.count(), testSeconds,
+                    test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir(), Nd4jSetup.kernelThreads()));
+            options.log().accept(line(r));
+            write(r);
+            return r;
+        } finally {
+            if (net != null) net.close();
         }
-        Arrays.sort(passes);
-        double testSeconds = passes[passes.length / 2];
-
-        Result r = new Result(spec.name(), batchSize, warmed, batches, trainSeconds,
-                batches * (double) batchSize / trainSeconds, sorted[sorted.length / 2] / 1e6, test.count(), testSeconds,
-                test.count() / testSeconds, peakResident(), peakHeap(), Environment.capture(options.experimentsDir(), Nd4jSetup.kernelThreads()));
-        options.log().accept(line(r));
-        write(r);
-        return r;
     }
 
     public static String line(Result r) {

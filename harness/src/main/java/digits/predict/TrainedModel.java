@@ -1,6 +1,7 @@
 package digits.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import digits.model.DigitsNetwork;
 import digits.model.Nd4jSetup;
 import digits.report.Reports;
 import java.awt.image.BufferedImage;
@@ -26,7 +27,7 @@ public final class TrainedModel {
     /** How many classes a prediction lists first. */
     public static final int TOP = 3;
 
-    private final digits.model.DigitsNetwork net;
+    private final DigitsNetwork net;
     /** The picture being predicted, as the network reads it (guarded by {@code net}). */
     private INDArray input;
     private final String name;
@@ -37,7 +38,7 @@ public final class TrainedModel {
     private final int width;
     private final List<Double> testAccuracy;
 
-    private TrainedModel(digits.model.DigitsNetwork net, String name, Path runDir, int heads, int classes, int height,
+    private TrainedModel(DigitsNetwork net, String name, Path runDir, int heads, int classes, int height,
                          int width, List<Double> testAccuracy) {
         this.net = net;
         this.name = name;
@@ -86,7 +87,7 @@ public final class TrainedModel {
         report.path("test").path("accuracy").forEach(a -> accuracy.add(a.asDouble()));
         String name = report.path("experiment").asText(dir.getParent().getFileName().toString()) + "/"
                 + report.path("runId").asText(dir.getFileName().toString());
-        digits.model.DigitsNetwork direct = digits.model.DigitsNetwork.of(net);
+        DigitsNetwork direct = DigitsNetwork.of(net);
         net.close();
         return new TrainedModel(direct, name, dir, heads, classes, height, width, List.copyOf(accuracy));
     }
