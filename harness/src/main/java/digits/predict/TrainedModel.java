@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import digits.model.DigitsNetwork;
 import digits.model.Nd4jSetup;
 import digits.report.Reports;
+import digits.train.TestTimeShift;
 import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,9 +38,11 @@ public final class TrainedModel {
     private final int height;
     private final int width;
     private final List<Double> testAccuracy;
+    /** training.testTimeShift of the run's spec: answer by the mean of five shifted views; 0: one view. */
+    private final int shift;
 
     private TrainedModel(DigitsNetwork net, String name, Path runDir, int heads, int classes, int height,
-                         int width, List<Double> testAccuracy) {
+                         int width, List<Double> testAccuracy, int shift) {
         this.net = net;
         this.name = name;
         this.runDir = runDir;
@@ -48,6 +51,7 @@ public final class TrainedModel {
         this.height = height;
         this.width = width;
         this.testAccuracy = testAccuracy;
+        this.shift = shift;
     }
 
     /**
@@ -89,7 +93,8 @@ public final class TrainedModel {
                 + report.path("runId").asText(dir.getFileName().toString());
         DigitsNetwork direct = DigitsNetwork.of(net);
         net.close();
-        return new TrainedModel(direct, name, dir, heads, classes, height, width, List.copyOf(accuracy));
+        int shift = report.path("spec").path("training").path("testTimeShift").asInt(0);
+        return new TrainedModel(direct, name, dir, heads, classes, height, width, List.copyOf(accuracy), shift);
     }
 
     /** The forms this goal knows: one MNIST digit, or two stacked with an overlap as the two-digit data set. */
@@ -135,7 +140,7 @@ public final class TrainedModel {
         return heads == 1 ? MnistForm.digit(ink) : MnistForm.twoDigits(ink, height);
     }
 
-    /** What the network says about a prepared picture, per head. */
+    /** What the network says about a prepared picture, per head (the run's spec's test-time shifts included). */
     public List<Prediction.Head> predict(GrayImage form) {
         if (form.width() != width || form.height() != height) {
             throw new IllegalArgumentException(form.width() + "x" + form.height() + " image for a " + width + "x"
@@ -143,13 +148,16 @@ public final class TrainedModel {
         }
         float[] x = new float[form.pixels().length];
         for (int i = 0; i < x.length; i++) x[i] = form.pixels()[i] / 255f;
-        float[] logits;
+        List<float[][]> views = new ArrayList<>();
         synchronized (net) { // a network's forward pass is not thread-safe
             // one input array, reused: ND4J frees none here (see DigitsNetwork.of)
             if (input == null) input = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, x.length);
-            input.data().setData(x);
-            logits = net.logits(input)[0];
+            for (int[] offset : TestTimeShift.offsets(shift)) {
+                input.data().setData(TestTimeShift.shifted(x, 1, height, width, offset[0], offset[1]));
+                views.add(net.logits(input));
+            }
         }
+        float[] logits = views.size() == 1 ? views.get(0)[0] : TestTimeShift.meanOfSoftmaxes(views, classes)[0];
         List<Prediction.Head> result = new ArrayList<>();
         for (int h = 0; h < heads; h++) result.add(head(logits, h * classes, classes));
         return result;

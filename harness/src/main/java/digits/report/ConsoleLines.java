@@ -3,6 +3,7 @@ package digits.report;
 import digits.train.EpochMetrics;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.stream.Collectors;
 
 /** The lines a run prints: one per epoch while it trains, and its verdict at the end. */
 public final class ConsoleLines {
@@ -31,6 +32,13 @@ public final class ConsoleLines {
         report.acceptance().forEach(c -> out.add(check(c, heads)));
         if (report.test() != null && report.test().allHeadsAccuracy() != null) {
             out.add(String.format("test images with every head right: %.4f", report.test().allHeadsAccuracy()));
+        }
+        if (report.test() != null && report.test().oneViewAccuracy() != null) {
+            var t = report.test();
+            out.add(String.format("reading each test image once instead of in five shifted views: accuracy %s%s",
+                    t.oneViewAccuracy().stream().map(a -> String.format("%.4f", a)).collect(Collectors.joining(" / ")),
+                    t.oneViewAllHeadsAccuracy() == null ? ""
+                            : String.format(", every head right %.4f", t.oneViewAllHeadsAccuracy())));
         }
         report.reference().stream().filter(r -> r.metric().equals("testAccuracy") && r.epoch() == null).forEach(r -> out.add(String.format(
                 "seed notebook reported%s %.4f; reproduced %.4f (delta %+.4f)", head(heads, r.head()), r.seed(),

@@ -35,7 +35,8 @@ public final class SpecSummary {
                 o.decay() > 0 ? " wd " + o.weightDecay() : "", t.schedule() == null ? "" : " " + t.schedule().type(),
                 t.augmentation() == null ? "" : " augmented",
                 t.smoothing() > 0 ? " smoothing " + t.labelSmoothing() : "", t.batchSize(), t.epochs(),
-                t.keepsBest() ? ", best epoch" + (t.patience() == null ? "" : " (patience " + t.patience() + ")") : "");
+                t.keepsBest() ? ", best epoch" + (t.patience() == null ? "" : " (patience " + t.patience() + ")") : "")
+                + (t.testShift() > 0 ? ", tested on 5 views (shift " + t.testShift() + ")" : "");
     }
 
     public static String threshold(ExperimentSpec s) {

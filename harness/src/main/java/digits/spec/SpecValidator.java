@@ -272,6 +272,7 @@ final class SpecValidator {
             }
         }
         if (t.labelSmoothing() != null) range(t.labelSmoothing(), "training.labelSmoothing", 0, true, 1, true);
+        if (t.testTimeShift() != null) range(t.testTimeShift(), "training.testTimeShift", 0, true, 4, true);
         if (t.patience() != null) {
             range(t.patience(), "training.patience", 1, true, 10000, true);
             if (!t.keepsBest()) {

@@ -25,13 +25,17 @@ import java.util.List;
  * @param labelSmoothing the training loss is torch's {@code cross_entropy(..., label_smoothing)}: the target puts
  *                     {@code 1 - labelSmoothing} on the label and spreads {@code labelSmoothing} evenly over all
  *                     classes; none: 0. Dev and test losses stay plain cross-entropy, comparable with the seed's
+ * @param testTimeShift test-time augmentation: the tested network reads each test image and its four copies shifted
+ *                     this many pixels up, down, left and right, and answers with the mean of the five softmaxes
+ *                     (per head); digits:predict and digits:serve answer the same way. The dev figures of each epoch,
+ *                     and so the choice of keepBest, stay one view per image. none: 0, one view
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"optimizer", "schedule", "batchSize", "epochs", "seed", "weightInit", "generator", "augmentation",
-        "keepBest", "patience", "labelSmoothing"})
+        "keepBest", "patience", "labelSmoothing", "testTimeShift"})
 public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integer batchSize, Integer epochs, Long seed,
                            String weightInit, String generator, AugmentationSpec augmentation, Boolean keepBest,
-                           Integer patience, Double labelSmoothing) {
+                           Integer patience, Double labelSmoothing, Integer testTimeShift) {
 
     public static final String INIT_PYTORCH = "pytorch";
     public static final String GENERATOR_TORCH = "torch";
@@ -46,13 +50,19 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
     /** The seed's settings only: SGD, no schedule, no augmentation, the last epoch tested. */
     public TrainingSpec(OptimizerSpec optimizer, Integer batchSize, Integer epochs, Long seed, String weightInit,
                         String generator) {
-        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null, null);
+        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null, null, null);
     }
 
     /** {@code labelSmoothing}, 0 where none is set. */
     @JsonIgnore
     public double smoothing() {
         return labelSmoothing == null ? 0 : labelSmoothing;
+    }
+
+    /** {@code testTimeShift}, 0 (one view per test image) where none is set. */
+    @JsonIgnore
+    public int testShift() {
+        return testTimeShift == null ? 0 : testTimeShift;
     }
 
     /** Whether two-digit training images are composed anew every epoch ({@code augmentation.newPairs}). */

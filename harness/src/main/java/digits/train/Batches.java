@@ -68,7 +68,8 @@ public final class Batches implements AutoCloseable {
         return Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, n, size);
     }
 
-    private static float[] floats(LabeledImages data, int start, int n) {
+    /** Images {@code start..start+n} as floats in [0, 1], row-major {@code [n, pixels]}. */
+    static float[] floats(LabeledImages data, int start, int n) {
         int size = data.size();
         float[] x = new float[n * size];
         byte[] px = data.pixels();

@@ -41,6 +41,14 @@ public final class Evaluation {
 
     /** @param features {@code data}'s images, converted once ({@link Features#of}) */
     public static Evaluation of(MultiLayerNetwork net, LabeledImages data, Features features, int classes) {
+        return of(net, data, features, classes, 0);
+    }
+
+    /**
+     * As {@link #of(MultiLayerNetwork, LabeledImages, Features, int)}; with {@code shift} > 0 each image is read in
+     * five views and answered by their mean softmax ({@link TestTimeShift}).
+     */
+    public static Evaluation of(MultiLayerNetwork net, LabeledImages data, Features features, int classes, int shift) {
         int n = data.count();
         int heads = data.heads();
         double[][] loss = new double[heads][n];
@@ -50,9 +58,20 @@ public final class Evaluation {
         int chunk = net instanceof digits.model.DigitsNetwork d ? d.inferenceBatch() : CHUNK;
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
-            INDArray x = features.rows(start, m);
-            float[][] logits = net instanceof digits.model.DigitsNetwork d ? d.logits(x)
-                    : digits.model.NativeArrays.rows(net.output(x, false));
+            float[][] logits = logits(net, features.rows(start, m));
+            if (shift > 0) {
+                List<float[][]> views = new ArrayList<>();
+                views.add(logits);
+                float[] pixels = Batches.floats(data, start, m);
+                int[][] offsets = TestTimeShift.offsets(shift);
+                for (int v = 1; v < offsets.length; v++) {
+                    float[] moved = TestTimeShift.shifted(pixels, m, data.rows(), data.cols(), offsets[v][0], offsets[v][1]);
+                    INDArray x = org.nd4j.linalg.factory.Nd4j.create(moved, new long[] {m, data.size()}, 'c');
+                    views.add(logits(net, x));
+                    x.close(); // ND4J frees nothing itself here (see Batches)
+                }
+                logits = TestTimeShift.meanOfSoftmaxes(views, classes);
+            }
             int[][] y = new int[heads][m];
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
@@ -66,6 +85,11 @@ public final class Evaluation {
             }
         }
         return new Evaluation(loss, predicted, confidence, truth, classes);
+    }
+
+    private static float[][] logits(MultiLayerNetwork net, INDArray x) {
+        return net instanceof digits.model.DigitsNetwork d ? d.logits(x)
+                : digits.model.NativeArrays.rows(net.output(x, false));
     }
 
     public int heads() {

@@ -10,6 +10,8 @@ import java.util.List;
  * {@code misclassified}: the worst wrongly classified test images (any head wrong), worst first.
  * {@code epoch}: the epoch whose network was tested (the best on the dev set with {@code keepBest}, else the last);
  * absent in reports written before it was recorded.
+ * {@code oneViewAccuracy}, {@code oneViewAllHeadsAccuracy}: with {@code training.testTimeShift}, what the network
+ * gives reading each image once (as {@code accuracy} and {@code allHeadsAccuracy}); absent without it.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record TestMetrics(
@@ -23,14 +25,16 @@ public record TestMetrics(
         double seconds,
         double imagesPerSecond,
         List<Misclassified> misclassified,
-        Integer epoch) {
+        Integer epoch,
+        List<Double> oneViewAccuracy,
+        Double oneViewAllHeadsAccuracy) {
 
     /** Without the tested epoch, as reports written before it was recorded. */
     public TestMetrics(List<Double> loss, List<Double> accuracy, List<Double> accuracyExact, Double allHeadsAccuracy,
                        int images, int imagesExact, List<int[][]> confusion, double seconds, double imagesPerSecond,
                        List<Misclassified> misclassified) {
         this(loss, accuracy, accuracyExact, allHeadsAccuracy, images, imagesExact, confusion, seconds, imagesPerSecond,
-                misclassified, null);
+                misclassified, null, null, null);
     }
 
     /**

@@ -183,16 +183,23 @@ public final class Trainer {
     /** As {@link #test(MultiLayerNetwork, DataSplit)}, naming the epoch whose network {@code net} is. */
     public TestMetrics test(MultiLayerNetwork net, DataSplit data, Integer epoch) {
         int batchSize = spec.training().batchSize();
+        int classes = spec.model().output().classes();
+        int shift = spec.training().testShift();
         Evaluation test;
+        Evaluation oneView = null;
         double seconds;
         try (Features features = Features.of(data.test())) { // data preparation, not evaluation: before the clock
             long start = System.nanoTime();
-            test = Evaluation.of(net, data.test(), features, spec.model().output().classes());
+            test = Evaluation.of(net, data.test(), features, classes, shift);
             seconds = (System.nanoTime() - start) / 1e9;
+            // what the views add is part of the record: the same network reading each image once
+            if (shift > 0) oneView = Evaluation.of(net, data.test(), features, classes);
         }
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
-                test.confusion(), seconds, test.count() / seconds, misclassified(test), epoch);
+                test.confusion(), seconds, test.count() / seconds, misclassified(test), epoch,
+                oneView == null ? null : oneView.batchMeanAccuracy(batchSize),
+                oneView == null || spec.heads() == 1 ? null : oneView.allHeadsAccuracy());
     }
 
     /** How many of the worst misclassified test images a report lists (and shows). */

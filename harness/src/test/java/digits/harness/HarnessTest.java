@@ -2,15 +2,23 @@ package digits.harness;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import digits.TestData;
+import digits.data.Idx;
+import digits.data.Mnist;
+import digits.predict.GrayImage;
+import digits.predict.Prediction;
+import digits.predict.TrainedModel;
 import digits.report.Reports;
 import digits.report.RunReport;
 import digits.run.ExperimentRunner;
 import digits.run.RunOptions;
 import digits.spec.SpecException;
 import digits.train.EpochMetrics;
+import digits.train.TestMetrics;
+import digits.train.TestTimeShift;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,6 +106,59 @@ class HarnessTest {
         assertThatThrownBy(() -> h.samples("small", 16, 1)).isInstanceOf(IllegalArgumentException.class)
                 .hasMessageEndingWith("small.yaml: training.augmentation: missing; allowed: -Ddigits.augmented only "
                         + "for a spec that augments its training images");
+    }
+
+    @Test
+    void testTimeShiftAnswersWithFiveViewsKeepsTheOneViewFigureAndPredictAnswersTheSameWay() throws IOException {
+        String shifted = SMALL.replace("name: small", "name: shifted").replace("  seed: 7\n", "  seed: 7\n  testTimeShift: 1\n");
+        assertThat(shifted).contains("testTimeShift: 1");
+        List<String> log = new ArrayList<>();
+        Harness h = harness(log);
+        Files.writeString(dir.resolve("experiments").resolve("shifted.yaml"), shifted);
+        ExperimentRunner.Result r = h.run("shifted");
+        TestMetrics t = r.report().test();
+        assertThat(t.oneViewAccuracy()).hasSize(1);
+        assertThat(t.oneViewAllHeadsAccuracy()).isNull();
+        assertThat(log).anyMatch(l -> l.startsWith("reading each test image once instead of in five shifted views: "
+                + "accuracy 0."));
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("one view per image");
+
+        // the same network answering one view per image: a copy of the run whose spec leaves the shifts out
+        Path plain = Files.createDirectories(dir.resolve("copies").resolve("plain"));
+        try (var files = Files.list(r.runDir())) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, plain.resolve(f.getFileName()));
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode json = mapper.readTree(plain.resolve("report.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("spec").path("training")).remove("testTimeShift");
+        mapper.writeValue(plain.resolve("report.json").toFile(), json);
+        TrainedModel five = TrainedModel.open(dir.resolve("reports"), "shifted/latest", dir);
+        TrainedModel one = TrainedModel.open(dir.resolve("reports"), plain.toString(), dir);
+
+        // over the run's 500 test images: predict agrees with the run's figures, and its five-view answer is the mean
+        // of the one-view answers for the five shifted copies
+        Idx.Images images = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
+        byte[] labels = Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10);
+        int right = 0, rightOnce = 0;
+        for (int i = 0; i < 500; i++) {
+            float[] px = new float[784];
+            for (int k = 0; k < 784; k++) px[k] = images.pixels()[i * 784 + k] & 0xff;
+            Prediction.Head answer = five.predict(new GrayImage(28, 28, px)).get(0);
+            if (answer.best() == labels[i]) right++;
+            if (i < 480 && one.predict(new GrayImage(28, 28, px)).get(0).best() == labels[i]) rightOnce++;
+            if (i < 20) {
+                double[] mean = new double[10];
+                for (int[] o : TestTimeShift.offsets(1)) {
+                    var view = one.predict(new GrayImage(28, 28, TestTimeShift.shifted(px, 1, 28, 28, o[0], o[1])));
+                    for (int c = 0; c < 10; c++) mean[c] += view.get(0).probabilities().get(c) / 5;
+                }
+                for (int c = 0; c < 10; c++) {
+                    assertThat((double) answer.probabilities().get(c)).isCloseTo(mean[c], within(1e-5));
+                }
+            }
+        }
+        assertThat(right / 500.0).isCloseTo(t.accuracyExact().get(0), within(1e-9));
+        assertThat(rightOnce / 480.0).isCloseTo(t.oneViewAccuracy().get(0), within(1e-9)); // 15 full batches of 32
     }
 
     static final String PAIRS = """

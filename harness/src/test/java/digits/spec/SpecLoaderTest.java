@@ -107,7 +107,7 @@ class SpecLoaderTest {
     /** Each bad input: the replacement applied to VALID, then the expected line, field and message part. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize, epochs, generator, keepBest, labelSmoothing, optimizer, patience, schedule, seed, weightInit
+            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize, epochs, generator, keepBest, labelSmoothing, optimizer, patience, schedule, seed, testTimeShift, weightInit
             unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: avgpool, batchnorm, conv2d, dense, dropout, flatten, globalavgpool, leakyrelu, maxpool, relu
             zero learning rate   | 'learningRate: 0.1'          | 'learningRate: 0'               | 15 | training.optimizer.learningRate: 0.0 is out of range; allowed: (0, 10]
             negative lr          | 'learningRate: 0.1'          | 'learningRate: -1'              | 15 | training.optimizer.learningRate: -1.0 is out of range
@@ -139,6 +139,8 @@ class SpecLoaderTest {
             elastic sigma zero   | 'epochs: 2'                  | 'epochs: 2\\n  augmentation: {elastic: {sigma: 0}}' | 18 | training.augmentation.elastic.sigma: 0.0 is out of range; allowed: (0, 20]
             elastic unknown key  | 'epochs: 2'                  | 'epochs: 2\\n  augmentation: {elastic: {beta: 2}}' | 18 | training.augmentation.elastic.beta: unknown field 'beta'; allowed: alpha, sigma
             smoothing above 1    | 'epochs: 2'                  | 'epochs: 2\\n  labelSmoothing: 1.5' | 18 | training.labelSmoothing: 1.5 is out of range; allowed: [0, 1]
+            shift too far        | 'epochs: 2'                  | 'epochs: 2\\n  testTimeShift: 5' | 18 | training.testTimeShift: 5 is out of range; allowed: [0, 4]
+            shift a fraction     | 'epochs: 2'                  | 'epochs: 2\\n  testTimeShift: 1.5' | 18 | training.testTimeShift
             epoch unknown key    | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, valLoss: 0.2}' | 22 | reference.epochs[0].valLoss: unknown field 'valLoss'; allowed: devAccuracy, devLoss, epoch, trainAccuracy, trainLoss
             """)
     void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,

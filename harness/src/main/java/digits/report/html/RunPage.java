@@ -157,6 +157,10 @@ public record RunPage(String title, String experiment, String runId, String desc
         out.add(new Fact("accuracy (mean of batch means)", Fmt.perHead(t.accuracy())));
         out.add(new Fact("accuracy (every image)", Fmt.perHead(t.accuracyExact())));
         if (t.allHeadsAccuracy() != null) out.add(new Fact("every head right", Fmt.acc(t.allHeadsAccuracy())));
+        if (t.oneViewAccuracy() != null) {
+            out.add(new Fact("one view per image (without test-time shifts)", Fmt.perHead(t.oneViewAccuracy())
+                    + (t.oneViewAllHeadsAccuracy() == null ? "" : "; every head right " + Fmt.acc(t.oneViewAllHeadsAccuracy()))));
+        }
         out.add(new Fact("loss", Fmt.perHead(t.loss())));
         out.add(new Fact("images", String.format(Locale.ROOT, "%,d in full batches, %,d in all", t.images(),
                 t.imagesExact())));
