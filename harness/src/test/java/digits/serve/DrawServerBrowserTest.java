@@ -176,7 +176,12 @@ class DrawServerBrowserTest {
         // measured (2026-11-30, AMD EPYC with AVX-512, 2 cores): 18 of 20, as the model's 0.946 on MNIST's own
         // digits; the bar is 2.5 standard deviations of a binomial count below that
         assertThat(right).as(seen.toString()).isGreaterThanOrEqualTo(16);
-        assertThat(((Number) js("return window.digitsState.requests")).intValue()).isLessThan(400);
+        // one request at a time, each taking every change drawn since the last: fewer requests than changes (how
+        // many fewer depends on how fast the machine answers, so that is printed, not held to a number)
+        int requests = ((Number) js("return window.digitsState.requests")).intValue();
+        int changes = ((Number) js("return window.digitsState.changes")).intValue();
+        System.out.println("serve: " + requests + " requests for " + changes + " changes of the drawing");
+        assertThat(requests).isPositive().isLessThan(changes);
     }
 
     @Test
