@@ -41,25 +41,33 @@ public final class Evaluation {
 
     /** @param features {@code data}'s images, converted once ({@link Features#of}) */
     public static Evaluation of(MultiLayerNetwork net, LabeledImages data, Features features, int classes) {
-        return of(net, data, features, classes, 0);
+        return withViews(net, data, features, classes, 0).mean();
     }
 
     /**
-     * As {@link #of(MultiLayerNetwork, LabeledImages, Features, int)}; with {@code shift} > 0 each image is read in
-     * five views and answered by their mean softmax ({@link TestTimeShift}).
+     * {@code mean}: with {@code shift} > 0 each image read in five views and answered by their mean softmax
+     * ({@link TestTimeShift}), else one view; {@code oneView}: with {@code shift} > 0, what the first view, the image
+     * as it is, gave alone (from the same forward pass), else null.
      */
-    public static Evaluation of(MultiLayerNetwork net, LabeledImages data, Features features, int classes, int shift) {
+    public record Viewed(Evaluation mean, Evaluation oneView) {}
+
+    /** As {@link #of(MultiLayerNetwork, LabeledImages, Features, int)}, in {@code shift}'s views. */
+    public static Viewed withViews(MultiLayerNetwork net, LabeledImages data, Features features, int classes,
+                                   int shift) {
         int n = data.count();
         int heads = data.heads();
-        double[][] loss = new double[heads][n];
-        int[][] predicted = new int[heads][n];
-        float[][] confidence = new float[heads][n];
-        int[][] truth = new int[heads][n];
+        Evaluation mean = empty(heads, n, classes);
+        Evaluation oneView = shift > 0 ? empty(heads, n, classes) : null;
         int chunk = net instanceof digits.model.DigitsNetwork d ? d.inferenceBatch() : CHUNK;
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
+            int[][] y = new int[heads][m];
+            for (int h = 0; h < heads; h++) {
+                for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
+            }
             float[][] logits = logits(net, features.rows(start, m));
-            if (shift > 0) {
+            if (oneView != null) {
+                oneView.put(start, SoftmaxHeads.evaluate(logits, y, classes, null), y);
                 List<float[][]> views = new ArrayList<>();
                 views.add(logits);
                 float[] pixels = Batches.floats(data, start, m);
@@ -72,19 +80,24 @@ public final class Evaluation {
                 }
                 logits = TestTimeShift.meanOfSoftmaxes(views, classes);
             }
-            int[][] y = new int[heads][m];
-            for (int h = 0; h < heads; h++) {
-                for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
-            }
-            SoftmaxHeads.Result r = SoftmaxHeads.evaluate(logits, y, classes, null);
-            for (int h = 0; h < heads; h++) {
-                System.arraycopy(r.loss()[h], 0, loss[h], start, m);
-                System.arraycopy(r.predicted()[h], 0, predicted[h], start, m);
-                System.arraycopy(r.confidence()[h], 0, confidence[h], start, m);
-                System.arraycopy(y[h], 0, truth[h], start, m);
-            }
+            mean.put(start, SoftmaxHeads.evaluate(logits, y, classes, null), y);
         }
-        return new Evaluation(loss, predicted, confidence, truth, classes);
+        return new Viewed(mean, oneView);
+    }
+
+    private static Evaluation empty(int heads, int n, int classes) {
+        return new Evaluation(new double[heads][n], new int[heads][n], new float[heads][n], new int[heads][n], classes);
+    }
+
+    /** Writes one chunk's results (images {@code start..start+m}, {@code y}: their labels per head). */
+    private void put(int start, SoftmaxHeads.Result r, int[][] y) {
+        for (int h = 0; h < y.length; h++) {
+            int m = y[h].length;
+            System.arraycopy(r.loss()[h], 0, loss[h], start, m);
+            System.arraycopy(r.predicted()[h], 0, predicted[h], start, m);
+            System.arraycopy(r.confidence()[h], 0, confidence[h], start, m);
+            System.arraycopy(y[h], 0, truth[h], start, m);
+        }
     }
 
     private static float[][] logits(MultiLayerNetwork net, INDArray x) {

@@ -186,14 +186,14 @@ public final class Trainer {
         int classes = spec.model().output().classes();
         int shift = spec.training().testShift();
         Evaluation test;
-        Evaluation oneView = null;
+        Evaluation oneView; // with test-time shifts, what the first view gave alone: the views' part in the record
         double seconds;
         try (Features features = Features.of(data.test())) { // data preparation, not evaluation: before the clock
             long start = System.nanoTime();
-            test = Evaluation.of(net, data.test(), features, classes, shift);
+            Evaluation.Viewed viewed = Evaluation.withViews(net, data.test(), features, classes, shift);
             seconds = (System.nanoTime() - start) / 1e9;
-            // what the views add is part of the record: the same network reading each image once
-            if (shift > 0) oneView = Evaluation.of(net, data.test(), features, classes);
+            test = viewed.mean();
+            oneView = viewed.oneView();
         }
         return new TestMetrics(test.batchMeanLoss(batchSize), test.batchMeanAccuracy(batchSize), test.exactAccuracy(),
                 spec.heads() > 1 ? test.allHeadsAccuracy() : null, test.batchedCount(batchSize), test.count(),
