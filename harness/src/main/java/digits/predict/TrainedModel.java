@@ -28,8 +28,9 @@ public final class TrainedModel {
     /** How many classes a prediction lists first. */
     public static final int TOP = 3;
 
-    private final DigitsNetwork net;
-    /** The picture being predicted, as the network reads it (guarded by {@code net}). */
+    /** The run's network, or an ensemble's networks (training.ensemble), whose softmaxes are averaged. */
+    private final List<DigitsNetwork> nets;
+    /** The picture being predicted, as the networks read it (guarded by {@code nets}). */
     private INDArray input;
     private final String name;
     private final Path runDir;
@@ -41,9 +42,9 @@ public final class TrainedModel {
     /** training.testTimeShift of the run's spec: answer by the mean of five shifted views; 0: one view. */
     private final int shift;
 
-    private TrainedModel(DigitsNetwork net, String name, Path runDir, int heads, int classes, int height,
+    private TrainedModel(List<DigitsNetwork> nets, String name, Path runDir, int heads, int classes, int height,
                          int width, List<Double> testAccuracy, int shift) {
-        this.net = net;
+        this.nets = nets;
         this.name = name;
         this.runDir = runDir;
         this.heads = heads;
@@ -69,10 +70,35 @@ public final class TrainedModel {
         if (input.size() != 3) throw new PredictException(dir.resolve(Reports.REPORT_JSON) + ": spec.model.input missing");
         int channels = input.get(0).asInt(), height = input.get(1).asInt(), width = input.get(2).asInt();
         checkForm(dir, channels, height, width, heads);
-        // a run that kept its best epoch (training.keepBest) tested best.zip: that is the model to use
+        Nd4jSetup.configure(); // before ND4J loads its native library
+        int members = report.path("spec").path("training").path("ensemble").asInt(1);
+        List<DigitsNetwork> nets = new ArrayList<>();
+        try {
+            for (int member = 1; member <= members; member++) {
+                nets.add(restore(Reports.memberDir(dir, member), heads, classes));
+            }
+        } catch (RuntimeException e) {
+            nets.forEach(DigitsNetwork::close);
+            throw e;
+        }
+        Nd4jSetup.applyThreads();
+        List<Double> accuracy = new ArrayList<>();
+        report.path("test").path("accuracy").forEach(a -> accuracy.add(a.asDouble()));
+        String name = report.path("experiment").asText(dir.getParent().getFileName().toString()) + "/"
+                + report.path("runId").asText(dir.getFileName().toString());
+        int shift = report.path("spec").path("training").path("testTimeShift").asInt(0);
+        return new TrainedModel(List.copyOf(nets), name, dir, heads, classes, height, width, List.copyOf(accuracy),
+                shift);
+    }
+
+    /** The tested network in {@code dir}: best.zip where the run kept its best epoch (keepBest), else model.zip. */
+    private static DigitsNetwork restore(Path dir, int heads, int classes) {
         Path zip = java.nio.file.Files.isRegularFile(dir.resolve(RunFolders.BEST_MODEL)) ? dir.resolve(RunFolders.BEST_MODEL)
                 : dir.resolve(RunFolders.MODEL);
-        Nd4jSetup.configure(); // before ND4J loads its native library
+        if (!java.nio.file.Files.isRegularFile(zip)) {
+            throw new PredictException(dir + ": no " + RunFolders.MODEL + " of this ensemble member; allowed: a run "
+                    + "folder as digits:run leaves it (report.json, model.zip, and a member-N folder per further member)");
+        }
         MultiLayerNetwork net;
         try {
             net = ModelSerializer.restoreMultiLayerNetwork(zip.toFile(), false);
@@ -80,21 +106,16 @@ public final class TrainedModel {
             throw new PredictException(zip + ": cannot read the model (" + e.getMessage() + "); allowed: the model.zip "
                     + "a digits:run wrote");
         }
-        Nd4jSetup.applyThreads();
         int layers = net.getnLayers();
         var last = net.getLayerWiseConfigurations().getConf(layers - 1).getLayer();
         if (!(last instanceof FeedForwardLayer ff) || ff.getNOut() != (long) heads * classes) {
+            net.close();
             throw new PredictException(zip + ": the network's output does not give " + heads + " x " + classes
                     + " logits as report.json's spec says; the two files do not belong together");
         }
-        List<Double> accuracy = new ArrayList<>();
-        report.path("test").path("accuracy").forEach(a -> accuracy.add(a.asDouble()));
-        String name = report.path("experiment").asText(dir.getParent().getFileName().toString()) + "/"
-                + report.path("runId").asText(dir.getFileName().toString());
         DigitsNetwork direct = DigitsNetwork.of(net);
         net.close();
-        int shift = report.path("spec").path("training").path("testTimeShift").asInt(0);
-        return new TrainedModel(direct, name, dir, heads, classes, height, width, List.copyOf(accuracy), shift);
+        return direct;
     }
 
     /** The forms this goal knows: one MNIST digit, or two stacked with an overlap as the two-digit data set. */
@@ -140,7 +161,10 @@ public final class TrainedModel {
         return heads == 1 ? MnistForm.digit(ink) : MnistForm.twoDigits(ink, height);
     }
 
-    /** What the network says about a prepared picture, per head (the run's spec's test-time shifts included). */
+    /**
+     * What the network says about a prepared picture, per head (the run's spec's test-time shifts included; an
+     * ensemble's answer is the mean of its members' softmaxes).
+     */
     public List<Prediction.Head> predict(GrayImage form) {
         if (form.width() != width || form.height() != height) {
             throw new IllegalArgumentException(form.width() + "x" + form.height() + " image for a " + width + "x"
@@ -149,12 +173,12 @@ public final class TrainedModel {
         float[] x = new float[form.pixels().length];
         for (int i = 0; i < x.length; i++) x[i] = form.pixels()[i] / 255f;
         List<float[][]> views = new ArrayList<>();
-        synchronized (net) { // a network's forward pass is not thread-safe
+        synchronized (nets) { // a network's forward pass is not thread-safe
             // one input array, reused: ND4J frees none here (see DigitsNetwork.of)
             if (input == null) input = Nd4j.createUninitialized(org.nd4j.linalg.api.buffer.DataType.FLOAT, 1, x.length);
             for (int[] offset : TestTimeShift.offsets(shift)) {
                 input.data().setData(TestTimeShift.shifted(x, 1, height, width, offset[0], offset[1]));
-                views.add(net.logits(input));
+                for (DigitsNetwork net : nets) views.add(net.logits(input));
             }
         }
         float[] logits = views.size() == 1 ? views.get(0)[0] : TestTimeShift.meanOfSoftmaxes(views, classes)[0];

@@ -25,6 +25,12 @@ public final class ConsoleLines {
         return sb.toString();
     }
 
+    /** A test's accuracy per head, e.g. {@code 0.9956} or {@code 0.9955 / 0.9909, every head right 0.9863}. */
+    public static String accuracy(digits.train.TestMetrics t) {
+        return t.accuracy().stream().map(a -> String.format("%.4f", a)).collect(Collectors.joining(" / "))
+                + (t.allHeadsAccuracy() == null ? "" : String.format(", every head right %.4f", t.allHeadsAccuracy()));
+    }
+
     /** Each threshold with PASS or FAIL, every-head accuracy (two heads), and the seed's test accuracy beside ours. */
     public static List<String> verdict(RunReport report) {
         boolean heads = report.test() != null && report.test().accuracy().size() > 1;
@@ -40,10 +46,21 @@ public final class ConsoleLines {
                     t.oneViewAllHeadsAccuracy() == null ? ""
                             : String.format(", every head right %.4f", t.oneViewAllHeadsAccuracy())));
         }
+        if (report.members() != null && report.test() != null) {
+            out.add("the ensemble's members alone: " + report.members().stream().map(ConsoleLines::member)
+                    .collect(Collectors.joining("; ")));
+        }
         report.reference().stream().filter(r -> r.metric().equals("testAccuracy") && r.epoch() == null).forEach(r -> out.add(String.format(
                 "seed notebook reported%s %.4f; reproduced %.4f (delta %+.4f)", head(heads, r.head()), r.seed(),
                 r.reproduced(), r.delta())));
         return out;
+    }
+
+    /** E.g. {@code seed 12322 0.9966} (every head right, with several heads). */
+    private static String member(RunReport.Member m) {
+        Double figure = m.testAllHeadsAccuracy() != null ? m.testAllHeadsAccuracy()
+                : m.testAccuracy() == null ? null : m.testAccuracy().get(0);
+        return "seed " + m.seed() + " " + (figure == null ? "-" : String.format("%.4f", figure));
     }
 
     /** "test accuracy 0.9201 > 0.8500: PASS", or for the tolerance "... within 0.0030 of the notebook's ...". */

@@ -20,6 +20,8 @@ public final class Reports {
 
     public static final String REPORT_JSON = "report.json";
     public static final String LATEST = "latest";
+    /** Folder name of ensemble members 2, 3, ... inside a run folder: {@code member-2}, ... */
+    public static final String MEMBER_PREFIX = "member-";
     public static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
     private static final DateTimeFormatter RUN_ID = DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss");
 
@@ -89,6 +91,14 @@ public final class Reports {
             }
         }
         return null;
+    }
+
+    /**
+     * Where ensemble member {@code member} (from 1) of a run keeps its checkpoint and networks: the run folder itself
+     * for the first (so a run of one network looks as it always has), {@code member-N} inside it for the others.
+     */
+    public static Path memberDir(Path runDir, int member) {
+        return member == 1 ? runDir : runDir.resolve(MEMBER_PREFIX + member);
     }
 
     /** Run folder names of an experiment, oldest first (ids sort by time). */

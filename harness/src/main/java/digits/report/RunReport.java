@@ -14,12 +14,14 @@ import java.util.Map;
  * comparison with the seed notebook's figures. Rewritten (atomically) after every epoch, so an
  * interrupted run still says how far it got. A resumed run names the run folder it continued
  * ({@code <experiment>/<run-id>}) in {@code resumedFrom}; its first epochs are that run's. A run trained as a task
- * of a distributed study says where in {@code placement}; absent from runs trained in the study's own JVM.
+ * of a distributed study says where in {@code placement}; absent from runs trained in the study's own JVM. An
+ * ensemble ({@code training.ensemble}) lists its networks in {@code members}: {@code epochs} are the first member's,
+ * {@code test} is the ensemble's answer; absent for one network.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"format", "experiment", "runId", "status", "message", "passed", "started", "finished",
         "durationSeconds", "acceptance", "reference", "test", "epochs", "spec", "specFile", "specSha256",
-        "environment", "data", "resumedFrom", "placement"})
+        "environment", "data", "resumedFrom", "placement", "members"})
 public record RunReport(
         int format,
         String experiment,
@@ -40,7 +42,8 @@ public record RunReport(
         Environment environment,
         DataProvenance data,
         String resumedFrom,
-        Placement placement) {
+        Placement placement,
+        List<Member> members) {
 
     public static final int FORMAT = 1;
 
@@ -51,7 +54,17 @@ public record RunReport(
                      String specFile, String specSha256, Environment environment, DataProvenance data,
                      String resumedFrom) {
         this(format, experiment, runId, status, message, passed, started, finished, durationSeconds, acceptance,
-                reference, test, epochs, spec, specFile, specSha256, environment, data, resumedFrom, null);
+                reference, test, epochs, spec, specFile, specSha256, environment, data, resumedFrom, null, null);
+    }
+
+    /** As the canonical constructor for one network: no {@code members}. */
+    public RunReport(int format, String experiment, String runId, Status status, String message, Boolean passed,
+                     String started, String finished, Double durationSeconds, List<ThresholdCheck> acceptance,
+                     List<ReferenceDelta> reference, TestMetrics test, List<EpochMetrics> epochs, ExperimentSpec spec,
+                     String specFile, String specSha256, Environment environment, DataProvenance data,
+                     String resumedFrom, Placement placement) {
+        this(format, experiment, runId, status, message, passed, started, finished, durationSeconds, acceptance,
+                reference, test, epochs, spec, specFile, specSha256, environment, data, resumedFrom, placement, null);
     }
 
     public enum Status { running, completed, failed, diverged, interrupted }
@@ -89,6 +102,17 @@ public record RunReport(
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record Placement(String engine, String master, String application, String executor, String host,
                             int attempt, Integer stage, Integer partition, Long task) {}
+
+    /**
+     * One network of an ensemble: {@code member} counts from 1 and trained with {@code seed} (the spec's seed + member
+     * - 1), for {@code epochs} epochs so far; once trained, {@code testedEpoch} (the best on the dev set with keepBest,
+     * else the last) and what that network alone gave on the test set, per head and, with several heads, every head
+     * right (in the spec's test views). {@code history}: its epochs, absent for member 1, whose epochs are the report's.
+     */
+    @JsonInclude(JsonInclude.Include.NON_NULL)
+    @JsonPropertyOrder({"member", "seed", "epochs", "testedEpoch", "testAccuracy", "testAllHeadsAccuracy", "history"})
+    public record Member(int member, long seed, int epochs, Integer testedEpoch, List<Double> testAccuracy,
+                         Double testAllHeadsAccuracy, List<EpochMetrics> history) {}
 
     /** Where the images came from: the source and the SHA-256 of every file read. */
     public record DataProvenance(String source, Map<String, String> sha256, int trainImages, int devImages,

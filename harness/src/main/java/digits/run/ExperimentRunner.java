@@ -167,6 +167,14 @@ public final class ExperimentRunner {
         }
     }
 
+    private static void createDirectories(Path dir) {
+        try {
+            java.nio.file.Files.createDirectories(dir);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot create " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
     private static void checkInputShape(ExperimentSpec spec, Path file, int[] shape) {
         var m = spec.model();
         if (m.channels() != 1 || m.height() != shape[1] || m.width() != shape[2]) {
@@ -182,7 +190,11 @@ public final class ExperimentRunner {
         private final Path runDir;
         private final DatasetLoader.Loaded data;
         private final Instant started = Instant.now();
-        private final List<EpochMetrics> epochs = new ArrayList<>();
+        /** Per network (one, or each member of an ensemble), its epochs so far; the first is the report's. */
+        private final List<List<EpochMetrics>> histories = new ArrayList<>();
+        private final List<EpochMetrics> epochs;
+        /** Ensembles: per member, what it alone gave on the test set, once tested; null until then. */
+        private final List<TestMetrics> tests = new ArrayList<>();
         private final Environment environment;
         private final String specSha;
         private final Checkpoint from;
@@ -203,51 +215,32 @@ public final class ExperimentRunner {
             this.from = from;
             this.fromDir = fromDir;
             this.placement = placement;
+            for (int i = 0; i < spec.training().members(); i++) {
+                histories.add(new ArrayList<>());
+                tests.add(null);
+            }
+            this.epochs = histories.get(0);
             if (from != null) epochs.addAll(from.epochs());
+            // an ensemble member's checkpoint in the run resumed from: its epochs are this run's too
+            for (int i = 2; fromDir != null && i <= spec.training().members(); i++) {
+                if (java.nio.file.Files.isRegularFile(Reports.memberDir(fromDir, i).resolve(Checkpoint.FILE))) {
+                    histories.get(i - 1).addAll(Checkpoint.read(Reports.memberDir(fromDir, i)).epochs());
+                }
+            }
         }
 
         Result execute() {
             Consumer<String> log = options.log();
             write(Status.running, null, null);
-            DigitsNetwork net = null;
+            List<DigitsNetwork> nets = new ArrayList<>();
             try {
-                // a schedule stepped per batch counts the batches of the data loaded (an idx spec names no size)
-                net = NetworkFactory.build(spec, Math.max(1, data.split().train().count() / spec.training().batchSize()));
-                if (from != null) from.restoreInto(net, fromDir);
-                if (from != null && spec.training().keepsBest()) Checkpoint.copyBest(fromDir, runDir);
-                log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
-                        spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
-                        spec.training().batchSize(), environment.backend(), environment.blas()));
                 Trainer trainer = new Trainer(spec, new Progress(options.interactive(), log, options.progressInterval()));
-                int[] iteration = {from == null ? 0 : from.iteration()};
-                trainer.train(net, data.split(), from, (m, model, it) -> {
-                    synchronized (this) {
-                        if (stopped) return;
-                        epochs.add(m);
-                        iteration[0] = it;
-                        Checkpoint.save(runDir, model, spec.name(), specSha, it, epochs);
-                        if (spec.training().keepsBest() && Trainer.bestEpoch(epochs) == m.epoch()) saveBest(model);
-                        write(Status.running, null, null);
-                    }
-                    log.accept(ConsoleLines.epoch(m));
-                });
-                if (!java.nio.file.Files.isRegularFile(runDir.resolve(Checkpoint.MODEL))) {
-                    // resumed after its last epoch: no epoch ran here, but this run folder still gets its model
-                    Checkpoint.save(runDir, net, spec.name(), specSha, iteration[0], epochs);
+                int members = spec.training().members();
+                int tested = 0;
+                for (int member = 1; member <= members; member++) {
+                    tested = trainMember(member, nets);
                 }
-                int tested = epochs.isEmpty() ? 0 : epochs.get(epochs.size() - 1).epoch();
-                if (epochs.size() < spec.training().epochs() && !epochs.isEmpty()) {
-                    log.accept(String.format("stopped after epoch %d: no better dev accuracy for %d epochs (patience)",
-                            tested, spec.training().patience()));
-                }
-                if (spec.training().keepsBest() && !epochs.isEmpty()) {
-                    tested = Trainer.bestEpoch(epochs);
-                    var best = Checkpoint.best(runDir);
-                    net.setParams(best.params());
-                    best.close(); // its arrays, now: a study trains many runs in one JVM
-                    log.accept("testing the network of epoch " + tested + ", the best on the dev set (" + Checkpoint.BEST_MODEL + ")");
-                }
-                TestMetrics test = trainer.test(net, data.split(), tested == 0 ? null : tested);
+                TestMetrics test = trainer.test(nets, data.split(), members > 1 || tested == 0 ? null : tested);
                 saveMisclassified(test);
                 RunReport report = finish(Status.completed, null, test);
                 Reports.markLatest(runDir);
@@ -261,21 +254,102 @@ public final class ExperimentRunner {
                 finish(Status.failed, String.valueOf(e.getMessage()), null);
                 throw e;
             } finally {
-                if (net != null) net.close(); // its native memory and oneDNN primitives, now, not at some later GC
+                for (DigitsNetwork net : nets) net.close(); // native memory and oneDNN primitives, now, not at some GC
             }
+        }
+
+        /**
+         * Trains one network ({@code member} of the ensemble, 1 without one) in its folder, continuing its checkpoint
+         * in the run resumed from if there is one, and adds it to {@code nets} holding the parameters it is tested
+         * with. Returns that epoch (0: none ran).
+         */
+        private int trainMember(int member, List<DigitsNetwork> nets) {
+            Consumer<String> log = options.log();
+            int members = spec.training().members();
+            ExperimentSpec memberSpec = members == 1 ? spec : spec.member(member);
+            Path dir = Reports.memberDir(runDir, member);
+            Path resumeDir = fromDir == null ? null : Reports.memberDir(fromDir, member);
+            Checkpoint resumeAt = member == 1 ? from : resumeDir != null
+                    && java.nio.file.Files.isRegularFile(resumeDir.resolve(Checkpoint.FILE)) ? Checkpoint.read(resumeDir)
+                    : null;
+            List<EpochMetrics> history = histories.get(member - 1);
+            if (members > 1) {
+                log.accept(String.format("member %d of %d: seed %d%s", member, members, memberSpec.training().seed(),
+                        member == 1 ? "" : " -> " + dir));
+                createDirectories(dir);
+            }
+            // a schedule stepped per batch counts the batches of the data loaded (an idx spec names no size)
+            DigitsNetwork net = NetworkFactory.build(memberSpec,
+                    Math.max(1, data.split().train().count() / spec.training().batchSize()));
+            nets.add(net);
+            if (resumeAt != null) {
+                resumeAt.restoreInto(net, resumeDir);
+                if (spec.training().keepsBest()) Checkpoint.copyBest(resumeDir, dir);
+            }
+            if (member == 1) {
+                log.accept(String.format("%s: %,d parameters, %d training batches of %d, backend %s (%s)",
+                        spec.name(), net.numParams(), data.split().train().count() / spec.training().batchSize(),
+                        spec.training().batchSize(), environment.backend(), environment.blas()));
+            }
+            Trainer trainer = new Trainer(memberSpec, new Progress(options.interactive(), log,
+                    options.progressInterval()));
+            int[] iteration = {resumeAt == null ? 0 : resumeAt.iteration()};
+            trainer.train(net, data.split(), resumeAt, (m, model, it) -> {
+                synchronized (this) {
+                    if (stopped) return;
+                    history.add(m);
+                    iteration[0] = it;
+                    Checkpoint.save(dir, model, spec.name(), specSha, it, history);
+                    if (spec.training().keepsBest() && Trainer.bestEpoch(history) == m.epoch()) {
+                        Checkpoint.saveBest(dir, model);
+                    }
+                    write(Status.running, null, null);
+                }
+                log.accept((members > 1 ? "member " + member + ": " : "") + ConsoleLines.epoch(m));
+            });
+            if (!java.nio.file.Files.isRegularFile(dir.resolve(Checkpoint.MODEL))) {
+                // resumed after its last epoch: no epoch ran here, but this run folder still gets its model
+                Checkpoint.save(dir, net, spec.name(), specSha, iteration[0], history);
+            }
+            int tested = history.isEmpty() ? 0 : history.get(history.size() - 1).epoch();
+            if (history.size() < spec.training().epochs() && !history.isEmpty()) {
+                log.accept(String.format("stopped after epoch %d: no better dev accuracy for %d epochs (patience)",
+                        tested, spec.training().patience()));
+            }
+            if (spec.training().keepsBest() && !history.isEmpty()) {
+                tested = Trainer.bestEpoch(history);
+                var best = Checkpoint.best(dir);
+                net.setParams(best.params());
+                best.close(); // its arrays, now: a study trains many runs in one JVM
+                log.accept("testing the network of epoch " + tested + ", the best on the dev set ("
+                        + runDir.relativize(dir.resolve(Checkpoint.BEST_MODEL)) + ")");
+            }
+            if (members > 1) { // what this network alone gives, beside the ensemble's answer
+                TestMetrics alone = trainer.test(net, data.split(), tested == 0 ? null : tested);
+                synchronized (this) {
+                    tests.set(member - 1, alone);
+                }
+                log.accept(String.format("member %d alone: test accuracy %s", member, ConsoleLines.accuracy(alone)));
+            }
+            return tested;
         }
 
         /** The shutdown hook: Ctrl-C, SIGTERM or Maven killed. Holds the run's lock, so no epoch is half-saved. */
         synchronized void interrupted() {
             if (finished) return;
-            write(Status.interrupted, "interrupted after " + epochs.size() + " of " + spec.training().epochs()
-                    + " epochs; continue with -Ddigits.resume=" + runDir.getFileName(), null);
+            int member = training();
+            String where = spec.training().members() == 1 ? ""
+                    : " of member " + (member + 1) + " of " + spec.training().members();
+            write(Status.interrupted, "interrupted after " + histories.get(member).size() + " of "
+                    + spec.training().epochs() + " epochs" + where + "; continue with -Ddigits.resume="
+                    + runDir.getFileName(), null);
             stopped = true;
         }
 
-        /** keepBest: the network of the best epoch so far, beside the checkpoint (whose model.zip is the last). */
-        private void saveBest(org.deeplearning4j.nn.multilayer.MultiLayerNetwork model) {
-            Checkpoint.saveBest(runDir, model);
+        /** The member in training (from 0): the first without its test figures, or the last. */
+        private int training() {
+            for (int i = 0; i < tests.size(); i++) if (tests.get(i) == null) return i;
+            return tests.size() - 1;
         }
 
         /** The pixels of the gallery's images, so the page can be regenerated without the dataset. */
@@ -310,11 +384,26 @@ public final class ExperimentRunner {
                     environment, new DataProvenance(data.source(), data.files(), split.train().count(),
                     split.dev().count(), split.test().count(), split.train().count() / b, split.dev().count() / b,
                     split.test().count() / b), fromDir == null ? null
-                    : fromDir.getParent().getFileName() + "/" + fromDir.getFileName(), placement);
+                    : fromDir.getParent().getFileName() + "/" + fromDir.getFileName(), placement, members());
             if (stopped) return report;
             Reports.write(runDir, report);
             writePage(report);
             return report;
+        }
+
+        /** The report's {@code members}: the ensemble's networks begun so far; null for one network. */
+        private List<RunReport.Member> members() {
+            if (spec.training().members() == 1) return null;
+            List<RunReport.Member> out = new ArrayList<>();
+            for (int i = 0; i < histories.size(); i++) {
+                List<EpochMetrics> history = histories.get(i);
+                TestMetrics alone = tests.get(i);
+                if (i > 0 && history.isEmpty() && alone == null) break; // not begun
+                out.add(new RunReport.Member(i + 1, spec.training().seed() + i, history.size(),
+                        alone == null ? null : alone.epoch(), alone == null ? null : alone.accuracy(),
+                        alone == null ? null : alone.allHeadsAccuracy(), i == 0 ? null : List.copyOf(history)));
+            }
+            return out;
         }
 
         /** report.html beside report.json; written after it, so a rendering problem never costs the report. */

@@ -20,4 +20,9 @@ public record ExperimentSpec(
     public int heads() {
         return model.output().heads();
     }
+
+    /** Member {@code member} (from 1) of {@code training.ensemble}: this spec with that member's training. */
+    public ExperimentSpec member(int member) {
+        return new ExperimentSpec(name, description, dataset, model, training.member(member), acceptance, reference);
+    }
 }

@@ -36,7 +36,8 @@ public final class SpecSummary {
                 t.augmentation() == null ? "" : " augmented",
                 t.smoothing() > 0 ? " smoothing " + t.labelSmoothing() : "", t.batchSize(), t.epochs(),
                 t.keepsBest() ? ", best epoch" + (t.patience() == null ? "" : " (patience " + t.patience() + ")") : "")
-                + (t.testShift() > 0 ? ", tested on 5 views (shift " + t.testShift() + ")" : "");
+                + (t.testShift() > 0 ? ", tested on 5 views (shift " + t.testShift() + ")" : "")
+                + (t.members() > 1 ? ", ensemble of " + t.members() : "");
     }
 
     public static String threshold(ExperimentSpec s) {

@@ -273,6 +273,7 @@ final class SpecValidator {
         }
         if (t.labelSmoothing() != null) range(t.labelSmoothing(), "training.labelSmoothing", 0, true, 1, true);
         if (t.testTimeShift() != null) range(t.testTimeShift(), "training.testTimeShift", 0, true, 4, true);
+        if (t.ensemble() != null) range(t.ensemble(), "training.ensemble", 1, true, MAX_MEMBERS, true);
         if (t.patience() != null) {
             range(t.patience(), "training.patience", 1, true, 10000, true);
             if (!t.keepsBest()) {
@@ -283,6 +284,10 @@ final class SpecValidator {
         range(required(t.batchSize(), "training.batchSize", "a whole number"), "training.batchSize", 1, true, 65536, true);
         range(required(t.epochs(), "training.epochs", "a whole number"), "training.epochs", 1, true, 10000, true);
         range(t.seed(), "training.seed", 0, true, Long.MAX_VALUE, true);
+        if (t.seed() > Long.MAX_VALUE - (t.members() - 1)) { // member i trains with seed + i - 1
+            throw fail("training.seed", t.seed() + " leaves no seeds for " + t.members() + " ensemble members; allowed: "
+                    + "at most " + (Long.MAX_VALUE - (t.members() - 1)));
+        }
         if (!INITS.contains(t.weightInit())) {
             throw fail("training.weightInit", "unknown initialisation '" + t.weightInit() + "'; allowed: "
                     + String.join(", ", INITS.stream().sorted().toList()));
@@ -292,6 +297,9 @@ final class SpecValidator {
                     + "as torch.manual_seed seeds it), nd4j");
         }
     }
+
+    /** Networks an ensemble may train: each costs a whole run's training. */
+    static final int MAX_MEMBERS = 16;
 
     private static final String OPT = "training.optimizer.";
 

@@ -29,13 +29,18 @@ import java.util.List;
  *                     this many pixels up, down, left and right, and answers with the mean of the five softmaxes
  *                     (per head); digits:predict and digits:serve answer the same way. The dev figures of each epoch,
  *                     and so the choice of keepBest, stay one view per image. none: 0, one view
+ * @param ensemble     train this many networks, member i (from 1) exactly as the spec with {@code seed + i - 1} (its
+ *                     weights, dropout masks, augmentation and pairs), each testing its own kept epoch; the run answers
+ *                     with the mean of their softmaxes (per head, over the test views too), and so do digits:predict
+ *                     and digits:serve. Members share the data and its dev split. none: 1, one network
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @JsonPropertyOrder({"optimizer", "schedule", "batchSize", "epochs", "seed", "weightInit", "generator", "augmentation",
-        "keepBest", "patience", "labelSmoothing", "testTimeShift"})
+        "keepBest", "patience", "labelSmoothing", "testTimeShift", "ensemble"})
 public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integer batchSize, Integer epochs, Long seed,
                            String weightInit, String generator, AugmentationSpec augmentation, Boolean keepBest,
-                           Integer patience, Double labelSmoothing, Integer testTimeShift) {
+                           Integer patience, Double labelSmoothing, Integer testTimeShift,
+                           Integer ensemble) {
 
     public static final String INIT_PYTORCH = "pytorch";
     public static final String GENERATOR_TORCH = "torch";
@@ -50,7 +55,22 @@ public record TrainingSpec(OptimizerSpec optimizer, ScheduleSpec schedule, Integ
     /** The seed's settings only: SGD, no schedule, no augmentation, the last epoch tested. */
     public TrainingSpec(OptimizerSpec optimizer, Integer batchSize, Integer epochs, Long seed, String weightInit,
                         String generator) {
-        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null, null, null);
+        this(optimizer, null, batchSize, epochs, seed, weightInit, generator, null, null, null, null, null, null);
+    }
+
+    /** {@code ensemble}, 1 (one network) where none is set. */
+    @JsonIgnore
+    public int members() {
+        return ensemble == null ? 1 : ensemble;
+    }
+
+    /**
+     * Member {@code member} (from 1) of the ensemble: these settings with seed {@code seed + member - 1} and no
+     * ensemble, so that member 1 trains exactly as the spec without {@code ensemble} would.
+     */
+    public TrainingSpec member(int member) {
+        return new TrainingSpec(optimizer, schedule, batchSize, epochs, seed + member - 1, weightInit, generator,
+                augmentation, keepBest, patience, labelSmoothing, testTimeShift, null);
     }
 
     /** {@code labelSmoothing}, 0 where none is set. */

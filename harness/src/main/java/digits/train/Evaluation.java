@@ -45,44 +45,56 @@ public final class Evaluation {
     }
 
     /**
-     * {@code mean}: with {@code shift} > 0 each image read in five views and answered by their mean softmax
-     * ({@link TestTimeShift}), else one view; {@code oneView}: with {@code shift} > 0, what the first view, the image
-     * as it is, gave alone (from the same forward pass), else null.
+     * {@code mean}: the answer, the mean softmax of every network over every view ({@link TestTimeShift}: with
+     * {@code shift} > 0 five views of each image, else one); {@code oneView}: with {@code shift} > 0, what the networks
+     * gave reading the image as it is (the first view, from the same forward passes), else null.
      */
     public record Viewed(Evaluation mean, Evaluation oneView) {}
 
     /** As {@link #of(MultiLayerNetwork, LabeledImages, Features, int)}, in {@code shift}'s views. */
     public static Viewed withViews(MultiLayerNetwork net, LabeledImages data, Features features, int classes,
                                    int shift) {
+        return withViews(List.of(net), data, features, classes, shift);
+    }
+
+    /**
+     * As {@link #withViews(MultiLayerNetwork, LabeledImages, Features, int, int)} for an ensemble
+     * ({@code training.ensemble}): each image is answered by the mean of the softmaxes of all {@code nets}.
+     */
+    public static Viewed withViews(List<? extends MultiLayerNetwork> nets, LabeledImages data, Features features,
+                                   int classes, int shift) {
         int n = data.count();
         int heads = data.heads();
         Evaluation mean = empty(heads, n, classes);
         Evaluation oneView = shift > 0 ? empty(heads, n, classes) : null;
-        int chunk = net instanceof digits.model.DigitsNetwork d ? d.inferenceBatch() : CHUNK;
+        int chunk = nets.get(0) instanceof digits.model.DigitsNetwork d ? d.inferenceBatch() : CHUNK;
+        int[][] offsets = TestTimeShift.offsets(shift);
         for (int start = 0; start < n; start += chunk) {
             int m = Math.min(chunk, n - start);
             int[][] y = new int[heads][m];
             for (int h = 0; h < heads; h++) {
                 for (int i = 0; i < m; i++) y[h][i] = data.label(h, start + i);
             }
-            float[][] logits = logits(net, features.rows(start, m));
-            if (oneView != null) {
-                oneView.put(start, SoftmaxHeads.evaluate(logits, y, classes, null), y);
-                List<float[][]> views = new ArrayList<>();
-                views.add(logits);
-                float[] pixels = Batches.floats(data, start, m);
-                int[][] offsets = TestTimeShift.offsets(shift);
-                for (int v = 1; v < offsets.length; v++) {
-                    float[] moved = TestTimeShift.shifted(pixels, m, data.rows(), data.cols(), offsets[v][0], offsets[v][1]);
-                    INDArray x = org.nd4j.linalg.factory.Nd4j.create(moved, new long[] {m, data.size()}, 'c');
-                    views.add(logits(net, x));
-                    x.close(); // ND4J frees nothing itself here (see Batches)
-                }
-                logits = TestTimeShift.meanOfSoftmaxes(views, classes);
+            List<float[][]> asIs = new ArrayList<>(); // per network, the image as it is
+            INDArray rows = features.rows(start, m);
+            for (MultiLayerNetwork net : nets) asIs.add(logits(net, rows));
+            List<float[][]> views = new ArrayList<>(asIs);
+            float[] pixels = offsets.length > 1 ? Batches.floats(data, start, m) : null;
+            for (int v = 1; v < offsets.length; v++) {
+                float[] moved = TestTimeShift.shifted(pixels, m, data.rows(), data.cols(), offsets[v][0], offsets[v][1]);
+                INDArray x = org.nd4j.linalg.factory.Nd4j.create(moved, new long[] {m, data.size()}, 'c');
+                for (MultiLayerNetwork net : nets) views.add(logits(net, x));
+                x.close(); // ND4J frees nothing itself here (see Batches)
             }
-            mean.put(start, SoftmaxHeads.evaluate(logits, y, classes, null), y);
+            if (oneView != null) oneView.put(start, SoftmaxHeads.evaluate(meanOf(asIs, classes), y, classes, null), y);
+            mean.put(start, SoftmaxHeads.evaluate(meanOf(views, classes), y, classes, null), y);
         }
         return new Viewed(mean, oneView);
+    }
+
+    /** One answer's logits as they are; several answers' mean softmax, as logits. */
+    private static float[][] meanOf(List<float[][]> answers, int classes) {
+        return answers.size() == 1 ? answers.get(0) : TestTimeShift.meanOfSoftmaxes(answers, classes);
     }
 
     private static Evaluation empty(int heads, int n, int classes) {

@@ -36,6 +36,7 @@ public final class TestTimeShift {
 
     /**
      * Per example and head, {@code log(mean over views of softmax(logits))}: logits that stand for the views' mean.
+     * The views are shifted copies, an ensemble's networks ({@code training.ensemble}), or both.
      *
      * @param views one {@code [n][heads*classes]} array of logits per view
      */

@@ -182,6 +182,14 @@ public final class Trainer {
 
     /** As {@link #test(MultiLayerNetwork, DataSplit)}, naming the epoch whose network {@code net} is. */
     public TestMetrics test(MultiLayerNetwork net, DataSplit data, Integer epoch) {
+        return test(List.of(net), data, epoch);
+    }
+
+    /**
+     * As {@link #test(MultiLayerNetwork, DataSplit, Integer)} for an ensemble's networks ({@code training.ensemble}),
+     * answering with the mean of their softmaxes; {@code epoch} null, since each member tests its own.
+     */
+    public TestMetrics test(List<? extends MultiLayerNetwork> nets, DataSplit data, Integer epoch) {
         int batchSize = spec.training().batchSize();
         int classes = spec.model().output().classes();
         int shift = spec.training().testShift();
@@ -190,7 +198,7 @@ public final class Trainer {
         double seconds;
         try (Features features = Features.of(data.test())) { // data preparation, not evaluation: before the clock
             long start = System.nanoTime();
-            Evaluation.Viewed viewed = Evaluation.withViews(net, data.test(), features, classes, shift);
+            Evaluation.Viewed viewed = Evaluation.withViews(nets, data.test(), features, classes, shift);
             seconds = (System.nanoTime() - start) / 1e9;
             test = viewed.mean();
             oneView = viewed.oneView();

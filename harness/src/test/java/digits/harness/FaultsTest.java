@@ -156,6 +156,43 @@ class FaultsTest {
     }
 
     @Test
+    void anEnsembleStoppedInItsSecondMemberResumesThereAndGivesTheNumbersOfAnUninterruptedRun() throws Exception {
+        String spec = MODERN.replace("name: modern", "name: pair").replace("epochs: 40", "epochs: 20")
+                .replace("  seed: 3\n", "  seed: 3\n  ensemble: 2\n");
+        assertThat(spec).contains("ensemble: 2", "epochs: 20");
+        Path experiments = experiments("pair", spec);
+        Path reports = dir.resolve("reports");
+        TestData.mnist();
+        Path out = dir.resolve("forked.log");
+        Process p = ForkedRun.start(out, experiments.toString(), reports.toString(), "pair");
+        Path runDir = waitFor(reports.resolve("pair"), r -> r.members() != null && r.members().size() == 2
+                && r.members().get(1).epochs() >= 3, "member 2 at epoch 3", p, out);
+        p.destroy(); // SIGTERM
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+
+        RunReport interrupted = Reports.read(runDir.resolve("report.json"));
+        assertThat(interrupted.status()).isEqualTo(RunReport.Status.interrupted);
+        int done = interrupted.members().get(1).epochs();
+        assertThat(interrupted.message()).contains("interrupted after " + done + " of 20 epochs of member 2 of 2");
+        assertThat(interrupted.members().get(0).testAccuracy()).isNotNull(); // member 1 was trained and tested
+        assertThat(Checkpoint.read(runDir.resolve("member-2")).epoch()).isEqualTo(done);
+
+        List<String> log = new ArrayList<>();
+        Harness h = harness(experiments, reports, log);
+        ExperimentRunner.Result resumed = h.resume("pair", null);
+        ExperimentRunner.Result straight = h.run("pair");
+        assertThat(resumed.report().status()).isEqualTo(RunReport.Status.completed);
+        assertThat(withoutTimings(resumed.report().epochs())).isEqualTo(withoutTimings(straight.report().epochs()));
+        assertThat(withoutTimings(resumed.report().members().get(1).history()))
+                .isEqualTo(withoutTimings(straight.report().members().get(1).history()));
+        assertThat(resumed.report().members()).extracting(RunReport.Member::testAccuracy)
+                .isEqualTo(straight.report().members().stream().map(RunReport.Member::testAccuracy).toList());
+        assertThat(resumed.report().test().loss()).isEqualTo(straight.report().test().loss());
+        assertThat(resumed.report().test().accuracyExact()).isEqualTo(straight.report().test().accuracyExact());
+        assertThat(resumed.runDir().resolve("member-2").resolve(Checkpoint.BEST_MODEL)).isNotEmptyFile();
+    }
+
+    @Test
     void aRunStoppedAfterItsLastEpochResumesIntoAFolderWithItsModel() throws IOException {
         // killed while testing, after the last epoch's checkpoint: nothing is left to train, the model must still
         // reach the new run folder (digits:predict reads it there)
@@ -317,6 +354,11 @@ class FaultsTest {
     }
 
     private static Path waitForEpochs(Path dir, int epochs, Process p, Path log) throws Exception {
+        return waitFor(dir, r -> r.epochs().size() >= epochs, epochs + " epochs", p, log);
+    }
+
+    private static Path waitFor(Path dir, java.util.function.Predicate<RunReport> done, String what, Process p,
+                                Path log) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         while (System.nanoTime() < deadline) {
             if (!p.isAlive()) throw new AssertionError("the forked run ended early:\n" + Files.readString(log));
@@ -325,7 +367,7 @@ class FaultsTest {
                     for (Path run : s.toList()) {
                         Path json = run.resolve("report.json");
                         try {
-                            if (Files.isRegularFile(json) && Reports.read(json).epochs().size() >= epochs) return run;
+                            if (Files.isRegularFile(json) && done.test(Reports.read(json))) return run;
                         } catch (IOException e) {
                             // being replaced right now: look again
                         }
@@ -335,12 +377,10 @@ class FaultsTest {
             Thread.sleep(20);
         }
         p.destroyForcibly();
-        throw new AssertionError("no report with " + epochs + " epochs in time:\n" + Files.readString(log));
+        throw new AssertionError("no report with " + what + " in time:\n" + Files.readString(log));
     }
 
     private static List<EpochMetrics> withoutTimings(List<EpochMetrics> epochs) {
-        return epochs.stream().map(e -> new EpochMetrics(e.epoch(), e.trainLoss(), e.trainAccuracy(),
-                e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(), e.devAllHeadsAccuracy(),
-                0, 0, 0, e.learningRate(), e.learningRateEnd())).toList();
+        return HarnessTest.withoutTimings(epochs);
     }
 }

@@ -63,6 +63,13 @@ class HarnessTest {
                 null, false, Duration.ofSeconds(30), log::add));
     }
 
+    /** Writes SMALL as experiment {@code name} with {@code setting} added to its training; returns the YAML. */
+    private String variant(String name, String setting) throws IOException {
+        String yaml = SMALL.replace("name: small", "name: " + name).replace("  seed: 7\n", "  seed: 7\n  " + setting + "\n");
+        Files.writeString(dir.resolve("experiments").resolve(name + ".yaml"), yaml);
+        return yaml;
+    }
+
     /** SMALL with the vocabulary beyond the seed: batch norm, AdamW under a cosine schedule, augmentation, keepBest. */
     static final String MODERN = SMALL.replace("name: small", "name: modern")
             .replace("    - {type: conv2d, filters: 4, kernel: 3}\n", "    - {type: conv2d, filters: 4, kernel: 3, padding: same}\n"
@@ -110,11 +117,9 @@ class HarnessTest {
 
     @Test
     void testTimeShiftAnswersWithFiveViewsKeepsTheOneViewFigureAndPredictAnswersTheSameWay() throws IOException {
-        String shifted = SMALL.replace("name: small", "name: shifted").replace("  seed: 7\n", "  seed: 7\n  testTimeShift: 1\n");
-        assertThat(shifted).contains("testTimeShift: 1");
         List<String> log = new ArrayList<>();
         Harness h = harness(log);
-        Files.writeString(dir.resolve("experiments").resolve("shifted.yaml"), shifted);
+        assertThat(variant("shifted", "testTimeShift: 1")).contains("testTimeShift: 1");
         ExperimentRunner.Result r = h.run("shifted");
         TestMetrics t = r.report().test();
         assertThat(t.oneViewAccuracy()).hasSize(1);
@@ -159,6 +164,63 @@ class HarnessTest {
         }
         assertThat(right / 500.0).isCloseTo(t.accuracyExact().get(0), within(1e-9));
         assertThat(rightOnce / 480.0).isCloseTo(t.oneViewAccuracy().get(0), within(1e-9)); // 15 full batches of 32
+    }
+
+    @Test
+    void anEnsembleTrainsEachMemberAsItsSeedWouldAndAnswersWithTheMeanOfTheirSoftmaxes() throws IOException {
+        List<String> log = new ArrayList<>();
+        Harness h = harness(log);
+        assertThat(variant("pair", "ensemble: 2")).contains("ensemble: 2");
+        Files.writeString(dir.resolve("experiments").resolve("seed8.yaml"), SMALL.replace("name: small", "name: seed8")
+                .replace("seed: 7", "seed: 8"));
+        ExperimentRunner.Result r = h.run("pair");
+        ExperimentRunner.Result seven = h.run("small");
+        ExperimentRunner.Result eight = h.run("seed8");
+
+        // member i is the spec with seed + i - 1, to the last digit: its epochs, its test figure alone
+        List<RunReport.Member> members = r.report().members();
+        assertThat(members).extracting(RunReport.Member::member).containsExactly(1, 2);
+        assertThat(members).extracting(RunReport.Member::seed).containsExactly(7L, 8L);
+        assertThat(members.get(0).history()).isNull();
+        assertThat(withoutTimings(r.report().epochs())).isEqualTo(withoutTimings(seven.report().epochs()));
+        assertThat(withoutTimings(members.get(1).history())).isEqualTo(withoutTimings(eight.report().epochs()));
+        assertThat(members.get(0).testAccuracy()).isEqualTo(seven.report().test().accuracy());
+        assertThat(members.get(1).testAccuracy()).isEqualTo(eight.report().test().accuracy());
+        assertThat(members).extracting(RunReport.Member::testedEpoch).containsExactly(2, 2);
+        assertThat(r.report().test().epoch()).isNull();
+        assertThat(r.runDir().resolve("member-2").resolve("model.zip")).isNotEmptyFile();
+        assertThat(log).contains("member 2 of 2: seed 8 -> " + r.runDir().resolve("member-2"));
+        assertThat(log).anyMatch(l -> l.startsWith("the ensemble's members alone: seed 7 0.") && l.contains("; seed 8 0."));
+        assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Ensemble members", "<td class=\"num\">8</td>");
+
+        // predict answers with the mean of the two networks' softmaxes, and over the run's 500 test images agrees
+        // with its figure
+        TrainedModel pair = TrainedModel.open(dir.resolve("reports"), "pair/latest", dir);
+        TrainedModel a = TrainedModel.open(dir.resolve("reports"), "small/latest", dir);
+        TrainedModel b = TrainedModel.open(dir.resolve("reports"), "seed8/latest", dir);
+        Idx.Images images = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
+        byte[] labels = Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10);
+        int right = 0;
+        for (int i = 0; i < 500; i++) {
+            float[] px = new float[784];
+            for (int k = 0; k < 784; k++) px[k] = images.pixels()[i * 784 + k] & 0xff;
+            GrayImage image = new GrayImage(28, 28, px);
+            Prediction.Head answer = pair.predict(image).get(0);
+            if (answer.best() == labels[i]) right++;
+            if (i < 20) {
+                List<Float> p = a.predict(image).get(0).probabilities(), q = b.predict(image).get(0).probabilities();
+                for (int c = 0; c < 10; c++) {
+                    assertThat((double) answer.probabilities().get(c)).isCloseTo((p.get(c) + q.get(c)) / 2.0, within(1e-5));
+                }
+            }
+        }
+        assertThat(right / 500.0).isCloseTo(r.report().test().accuracyExact().get(0), within(1e-9));
+    }
+
+    static List<EpochMetrics> withoutTimings(List<EpochMetrics> epochs) {
+        return epochs.stream().map(e -> new EpochMetrics(e.epoch(), e.trainLoss(), e.trainAccuracy(),
+                e.trainAllHeadsAccuracy(), e.devLoss(), e.devAccuracy(), e.devAccuracyExact(), e.devAllHeadsAccuracy(),
+                0, 0, 0, e.learningRate(), e.learningRateEnd())).toList();
     }
 
     static final String PAIRS = """

@@ -107,7 +107,7 @@ class SpecLoaderTest {
     /** Each bad input: the replacement applied to VALID, then the expected line, field and message part. */
     @ParameterizedTest(name = "{0}")
     @CsvSource(delimiter = '|', textBlock = """
-            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize, epochs, generator, keepBest, labelSmoothing, optimizer, patience, schedule, seed, testTimeShift, weightInit
+            unknown key          | 'batchSize: 32'              | 'batchSize: 32\\n  bachSize: 2' | 17 | training.bachSize: unknown field 'bachSize'; allowed: augmentation, batchSize, ensemble, epochs, generator, keepBest, labelSmoothing, optimizer, patience, schedule, seed, testTimeShift, weightInit
             unknown layer type   | '{type: relu}'               | '{type: gelu}'                  | 9  | model.layers[1].type: unknown layer type 'gelu'; allowed: avgpool, batchnorm, conv2d, dense, dropout, flatten, globalavgpool, leakyrelu, maxpool, relu
             zero learning rate   | 'learningRate: 0.1'          | 'learningRate: 0'               | 15 | training.optimizer.learningRate: 0.0 is out of range; allowed: (0, 10]
             negative lr          | 'learningRate: 0.1'          | 'learningRate: -1'              | 15 | training.optimizer.learningRate: -1.0 is out of range
@@ -141,6 +141,10 @@ class SpecLoaderTest {
             smoothing above 1    | 'epochs: 2'                  | 'epochs: 2\\n  labelSmoothing: 1.5' | 18 | training.labelSmoothing: 1.5 is out of range; allowed: [0, 1]
             shift too far        | 'epochs: 2'                  | 'epochs: 2\\n  testTimeShift: 5' | 18 | training.testTimeShift: 5 is out of range; allowed: [0, 4]
             shift a fraction     | 'epochs: 2'                  | 'epochs: 2\\n  testTimeShift: 1.5' | 18 | training.testTimeShift
+            no ensemble          | 'epochs: 2'                  | 'epochs: 2\\n  ensemble: 0'   | 18 | training.ensemble: 0 is out of range; allowed: [1, 16]
+            ensemble too large   | 'epochs: 2'                  | 'epochs: 2\\n  ensemble: 17'  | 18 | training.ensemble: 17 is out of range; allowed: [1, 16]
+            ensemble a fraction  | 'epochs: 2'                  | 'epochs: 2\\n  ensemble: 1.5' | 18 | training.ensemble: expected a whole number
+            no seeds left        | 'epochs: 2'                  | 'epochs: 2\\n  seed: 9223372036854775807\\n  ensemble: 2' | 18 | training.seed: 9223372036854775807 leaves no seeds for 2 ensemble members; allowed: at most 9223372036854775806
             epoch unknown key    | 'testAccuracyAbove: 0.5'     | 'testAccuracyAbove: 0.5\\nreference:\\n  epochs:\\n    - {epoch: 1, valLoss: 0.2}' | 22 | reference.epochs[0].valLoss: unknown field 'valLoss'; allowed: devAccuracy, devLoss, epoch, trainAccuracy, trainLoss
             """)
     void badInputGivesOneLineWithFileLineFieldAndWhatIsAllowed(String label, String from, String to, int line,

@@ -30,7 +30,15 @@ public record RunPage(String title, String experiment, String runId, String desc
                       List<Chart> charts, String chartsJson, List<EpochDelta> epochDeltas,
                       List<Confusion> confusions, List<GalleryItem> gallery,
                       String galleryMissing, List<Throughput> throughput, List<Fact> environment, List<Fact> data,
-                      List<Fact> dataFiles, String specYaml, String indexHref) {
+                      List<Fact> dataFiles, String specYaml, String indexHref, List<Member> members) {
+
+    /** Whether the run trained an ensemble ({@code training.ensemble}), whose members get a table of their own. */
+    public boolean hasMembers() {
+        return members != null && !members.isEmpty();
+    }
+
+    /** One network of an ensemble: its number and seed, epochs trained, the epoch tested, its test figures alone. */
+    public record Member(int member, long seed, int epochs, String testedEpoch, String accuracy, String allHeads) {}
 
     public boolean hasChecks() {
         return checks != null && !checks.isEmpty();
@@ -113,7 +121,14 @@ public record RunPage(String title, String experiment, String runId, String desc
                 Fmt.date(r.started()), Fmt.duration(r.durationSeconds()), env == null ? Fmt.NONE : Fmt.or(env.backend()),
                 env == null ? Fmt.NONE : Fmt.or(env.gitCommit()), checks(r, heads), references(r, heads),
                 testFacts(t), charts, SafeJson.of(charts), epochDeltas(perEpoch, heads), confusions(t), gallery, missing == 0 ? null : String.valueOf(missing), throughput(epochs),
-                environment(r), data(r), dataFiles(r), yaml(r.spec()), indexHref);
+                environment(r), data(r), dataFiles(r), yaml(r.spec()), indexHref, members(r));
+    }
+
+    private static List<Member> members(RunReport r) {
+        if (r.members() == null) return List.of();
+        return r.members().stream().map(m -> new Member(m.member(), m.seed(), m.epochs(),
+                m.testedEpoch() == null ? Fmt.NONE : String.valueOf(m.testedEpoch()), Fmt.perHead(m.testAccuracy()),
+                Fmt.acc(m.testAllHeadsAccuracy()))).toList();
     }
 
     static int headCount(RunReport r) {
