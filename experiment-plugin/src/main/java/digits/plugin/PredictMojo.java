@@ -47,7 +47,9 @@ public class PredictMojo extends AbstractDigitsMojo {
         boolean stdout = mode.equals("true"); // then nothing else goes there: the output is the JSON
         TrainedModel model = TrainedModel.open(reportsDir.toPath(), run, base);
         List<Path> files = ImageFiles.expand(images, base);
-        if (!stdout) getLog().info("Model " + model.name() + " (" + model.runDir() + "), " + files.size() + " picture(s)");
+        if (!stdout) getLog().info("Model " + model.name() + " (" + model.runDir() + ")"
+                + (model.members() > 1 ? ", an ensemble of " + model.members() + " networks" : "") + ", "
+                + files.size() + " picture(s)");
         List<Prediction> predictions = new ArrayList<>();
         List<String> failed = new ArrayList<>();
         for (Path file : files) {

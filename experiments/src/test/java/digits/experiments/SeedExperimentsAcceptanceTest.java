@@ -32,6 +32,11 @@ class SeedExperimentsAcceptanceTest {
         RunReport r = result.report();
         assertThat(r.status()).isEqualTo(RunReport.Status.completed);
         assertThat(r.epochs()).hasSize(r.spec().training().epochs());
+        if (r.members() != null) { // an ensemble: every member trained to the end and tested
+            assertThat(r.members()).hasSize(r.spec().training().members())
+                    .allSatisfy(m -> assertThat(m.testAccuracy()).as("member %d's test accuracy", m.member()).isNotNull())
+                    .allSatisfy(m -> assertThat(m.epochs()).isEqualTo(r.spec().training().epochs()));
+        }
         Double threshold = r.spec().acceptance().testAccuracyAbove();
         for (int head = 0; threshold != null && head < r.test().accuracy().size(); head++) {
             var reference = r.spec().reference();

@@ -134,6 +134,11 @@ public final class TrainedModel {
         return name;
     }
 
+    /** How many networks answer: 1, or the run's {@code training.ensemble}. */
+    public int members() {
+        return nets.size();
+    }
+
     public Path runDir() {
         return runDir;
     }

@@ -76,7 +76,12 @@ class SpecLoaderTest {
         assertThat(plus.dataset().shuffleSeed()).isEqualTo(12321L);
         ExperimentSpec twoPlus = catalog.load("multi-digit-cnn-plus");
         assertThat(twoPlus.dataset().multiDigit()).isEqualTo(catalog.load("multi-digit-cnn").dataset().multiDigit());
-        assertThat(twoPlus.acceptance().testAllHeadsAccuracyAbove()).isEqualTo(0.981);
+        assertThat(twoPlus.acceptance().testAllHeadsAccuracyAbove()).isEqualTo(0.985); // the targets: two networks each
+        assertThat(plus.acceptance().testAccuracyAbove()).isEqualTo(0.996);
+        assertThat(plus.training().members()).isEqualTo(2);
+        assertThat(twoPlus.training().members()).isEqualTo(2);
+        assertThat(plus.member(2).training().seed()).isEqualTo(12322L);
+        assertThat(plus.member(2).training().members()).isEqualTo(1);
         assertThat(twoPlus.training().smoothing()).isEqualTo(0.1);
         assertThat(twoPlus.training().augmentation().newPairs()).isEqualTo("ownDigits"); // no digit beyond its own
         // the notebook's MNIST holds k/256; the two-digit images are the recipe's, over 255
