@@ -6,12 +6,12 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
 
 /**
  * The specs that go beyond the notebook (batch norm, AdamW with a one-cycle schedule, augmented training images),
- * each held to a threshold the notebook's models do not reach. They train for several minutes each, so the README's
- * test command leaves them out; {@code -Pplus} runs them (and only them) in this module.
+ * each two networks averaged and held to a threshold the notebook's models do not reach. They train for about 15
+ * minutes each, so the README's test command leaves them out; {@code -Pplus} runs them (and only them) here.
  */
 @Tag("plus")
 @EnabledIfSystemProperty(named = "digits.plus", matches = "true",
-        disabledReason = "trains for about 22 minutes on 2 cores; run with -Pplus")
+        disabledReason = "trains two networks per spec, about 30 minutes on 2 cores; run with -Pplus")
 class BeyondTheNotebookAcceptanceTest {
 
     @Test
