@@ -80,6 +80,7 @@ class SpecLoaderTest {
         assertThat(plus.acceptance().testAccuracyAbove()).isEqualTo(0.996);
         assertThat(plus.training().members()).isEqualTo(2);
         assertThat(twoPlus.training().members()).isEqualTo(2);
+        assertThat(java.util.List.of(plus.training().testShift(), twoPlus.training().testShift())).containsExactly(1, 1);
         assertThat(plus.member(2).training().seed()).isEqualTo(12322L);
         assertThat(plus.member(2).training().members()).isEqualTo(1);
         assertThat(twoPlus.training().smoothing()).isEqualTo(0.1);
