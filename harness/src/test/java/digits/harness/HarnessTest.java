@@ -128,17 +128,8 @@ class HarnessTest {
                 + "accuracy 0."));
         assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("one view per image");
 
-        // the same network answering one view per image: a copy of the run whose spec leaves the shifts out
-        Path plain = Files.createDirectories(dir.resolve("copies").resolve("plain"));
-        try (var files = Files.list(r.runDir())) {
-            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, plain.resolve(f.getFileName()));
-        }
-        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
-        JsonNode json = mapper.readTree(plain.resolve("report.json").toFile());
-        ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("spec").path("training")).remove("testTimeShift");
-        mapper.writeValue(plain.resolve("report.json").toFile(), json);
         TrainedModel five = TrainedModel.open(dir.resolve("reports"), "shifted/latest", dir);
-        TrainedModel one = TrainedModel.open(dir.resolve("reports"), plain.toString(), dir);
+        TrainedModel one = oneView(r.runDir());
 
         // over the run's 500 test images: predict agrees with the run's figures, and its five-view answer is the mean
         // of the one-view answers for the five shifted copies
@@ -170,12 +161,14 @@ class HarnessTest {
     void anEnsembleTrainsEachMemberAsItsSeedWouldAndAnswersWithTheMeanOfTheirSoftmaxes() throws IOException {
         List<String> log = new ArrayList<>();
         Harness h = harness(log);
-        assertThat(variant("pair", "ensemble: 2")).contains("ensemble: 2");
-        Files.writeString(dir.resolve("experiments").resolve("seed8.yaml"), SMALL.replace("name: small", "name: seed8")
-                .replace("seed: 7", "seed: 8"));
+        // as the -plus specs: two networks, each reading five views of a test image
+        assertThat(variant("pair", "ensemble: 2\n  testTimeShift: 1")).contains("ensemble: 2", "testTimeShift: 1");
+        variant("seven", "testTimeShift: 1");
+        Files.writeString(dir.resolve("experiments").resolve("eight.yaml"), Files.readString(dir.resolve("experiments")
+                .resolve("seven.yaml")).replace("name: seven", "name: eight").replace("seed: 7", "seed: 8"));
         ExperimentRunner.Result r = h.run("pair");
-        ExperimentRunner.Result seven = h.run("small");
-        ExperimentRunner.Result eight = h.run("seed8");
+        ExperimentRunner.Result seven = h.run("seven");
+        ExperimentRunner.Result eight = h.run("eight");
 
         // member i is the spec with seed + i - 1, to the last digit: its epochs, its test figure alone
         List<RunReport.Member> members = r.report().members();
@@ -193,28 +186,49 @@ class HarnessTest {
         assertThat(log).anyMatch(l -> l.startsWith("the ensemble's members alone: seed 7 0.") && l.contains("; seed 8 0."));
         assertThat(Files.readString(r.runDir().resolve("report.html"))).contains("Ensemble members", "<td class=\"num\">8</td>");
 
-        // predict answers with the mean of the two networks' softmaxes, and over the run's 500 test images agrees
-        // with its figure
+        // predict answers with the mean of the two networks' five-view softmaxes, and over the run's 500 test images
+        // agrees with its figure; read once, the images give the run's one-view figure from the two networks' mean
         TrainedModel pair = TrainedModel.open(dir.resolve("reports"), "pair/latest", dir);
-        TrainedModel a = TrainedModel.open(dir.resolve("reports"), "small/latest", dir);
-        TrainedModel b = TrainedModel.open(dir.resolve("reports"), "seed8/latest", dir);
+        assertThat(pair.members()).isEqualTo(2);
+        TrainedModel a = TrainedModel.open(dir.resolve("reports"), "seven/latest", dir);
+        TrainedModel b = TrainedModel.open(dir.resolve("reports"), "eight/latest", dir);
+        TrainedModel aOnce = oneView(seven.runDir()), bOnce = oneView(eight.runDir());
         Idx.Images images = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
         byte[] labels = Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10);
-        int right = 0;
+        int right = 0, rightOnce = 0;
         for (int i = 0; i < 500; i++) {
             float[] px = new float[784];
             for (int k = 0; k < 784; k++) px[k] = images.pixels()[i * 784 + k] & 0xff;
             GrayImage image = new GrayImage(28, 28, px);
             Prediction.Head answer = pair.predict(image).get(0);
             if (answer.best() == labels[i]) right++;
+            List<Float> p = aOnce.predict(image).get(0).probabilities(), q = bOnce.predict(image).get(0).probabilities();
+            int once = 0;
+            for (int c = 1; c < 10; c++) if (p.get(c) + q.get(c) > p.get(once) + q.get(once)) once = c;
+            if (i < 480 && once == labels[i]) rightOnce++;
             if (i < 20) {
-                List<Float> p = a.predict(image).get(0).probabilities(), q = b.predict(image).get(0).probabilities();
+                p = a.predict(image).get(0).probabilities();
+                q = b.predict(image).get(0).probabilities();
                 for (int c = 0; c < 10; c++) {
                     assertThat((double) answer.probabilities().get(c)).isCloseTo((p.get(c) + q.get(c)) / 2.0, within(1e-5));
                 }
             }
         }
         assertThat(right / 500.0).isCloseTo(r.report().test().accuracyExact().get(0), within(1e-9));
+        assertThat(rightOnce / 480.0).isCloseTo(r.report().test().oneViewAccuracy().get(0), within(1e-9));
+    }
+
+    /** The network of a run of one network answering one view per image: a copy whose spec leaves the shifts out. */
+    private TrainedModel oneView(Path runDir) throws IOException {
+        Path plain = Files.createDirectories(dir.resolve("copies").resolve(runDir.getParent().getFileName().toString()));
+        try (var files = Files.list(runDir)) {
+            for (Path f : files.filter(Files::isRegularFile).toList()) Files.copy(f, plain.resolve(f.getFileName()));
+        }
+        var mapper = new com.fasterxml.jackson.databind.ObjectMapper();
+        JsonNode json = mapper.readTree(plain.resolve("report.json").toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.path("spec").path("training")).remove("testTimeShift");
+        mapper.writeValue(plain.resolve("report.json").toFile(), json);
+        return TrainedModel.open(dir.resolve("reports"), plain.toString(), dir);
     }
 
     static List<EpochMetrics> withoutTimings(List<EpochMetrics> epochs) {
