@@ -197,7 +197,8 @@ public final class ExperimentRunner {
         private final List<TestMetrics> tests = new ArrayList<>();
         private final Environment environment;
         private final String specSha;
-        private final Checkpoint from;
+        /** Per member, its checkpoint in the run resumed from, read once; null where it has none (or no resume). */
+        private final List<Checkpoint> resumeFrom = new ArrayList<>();
         private final Path fromDir;
         private final RunReport.Placement placement;
         private volatile boolean finished;
@@ -212,21 +213,19 @@ public final class ExperimentRunner {
             this.data = data;
             this.environment = Environment.capture(options.experimentsDir(), Nd4jSetup.kernelThreads());
             this.specSha = SpecHash.of(spec);
-            this.from = from;
             this.fromDir = fromDir;
             this.placement = placement;
-            for (int i = 0; i < spec.training().members(); i++) {
-                histories.add(new ArrayList<>());
+            for (int i = 1; i <= spec.training().members(); i++) {
+                Path memberFrom = fromDir == null ? null : Reports.memberDir(fromDir, i);
+                // member 1's checkpoint was read to check the spec; a later member has one once it trained an epoch
+                Checkpoint c = i == 1 ? from : memberFrom != null
+                        && java.nio.file.Files.isRegularFile(memberFrom.resolve(Checkpoint.FILE))
+                        ? Checkpoint.read(memberFrom) : null;
+                resumeFrom.add(c);
+                histories.add(c == null ? new ArrayList<>() : new ArrayList<>(c.epochs())); // its epochs are this run's too
                 tests.add(null);
             }
             this.epochs = histories.get(0);
-            if (from != null) epochs.addAll(from.epochs());
-            // an ensemble member's checkpoint in the run resumed from: its epochs are this run's too
-            for (int i = 2; fromDir != null && i <= spec.training().members(); i++) {
-                if (java.nio.file.Files.isRegularFile(Reports.memberDir(fromDir, i).resolve(Checkpoint.FILE))) {
-                    histories.get(i - 1).addAll(Checkpoint.read(Reports.memberDir(fromDir, i)).epochs());
-                }
-            }
         }
 
         Result execute() {
@@ -269,9 +268,7 @@ public final class ExperimentRunner {
             ExperimentSpec memberSpec = members == 1 ? spec : spec.member(member);
             Path dir = Reports.memberDir(runDir, member);
             Path resumeDir = fromDir == null ? null : Reports.memberDir(fromDir, member);
-            Checkpoint resumeAt = member == 1 ? from : resumeDir != null
-                    && java.nio.file.Files.isRegularFile(resumeDir.resolve(Checkpoint.FILE)) ? Checkpoint.read(resumeDir)
-                    : null;
+            Checkpoint resumeAt = resumeFrom.get(member - 1);
             List<EpochMetrics> history = histories.get(member - 1);
             if (members > 1) {
                 log.accept(String.format("member %d of %d: seed %d%s", member, members, memberSpec.training().seed(),

@@ -133,15 +133,14 @@ class HarnessTest {
 
         // over the run's 500 test images: predict agrees with the run's figures, and its five-view answer is the mean
         // of the one-view answers for the five shifted copies
-        Idx.Images images = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
-        byte[] labels = Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10);
+        TestDigits digits = TestDigits.first(500);
+        byte[] labels = digits.labels();
         int right = 0, rightOnce = 0;
         for (int i = 0; i < 500; i++) {
-            float[] px = new float[784];
-            for (int k = 0; k < 784; k++) px[k] = images.pixels()[i * 784 + k] & 0xff;
-            Prediction.Head answer = five.predict(new GrayImage(28, 28, px)).get(0);
+            float[] px = digits.images().get(i).pixels();
+            Prediction.Head answer = five.predict(digits.images().get(i)).get(0);
             if (answer.best() == labels[i]) right++;
-            if (i < 480 && one.predict(new GrayImage(28, 28, px)).get(0).best() == labels[i]) rightOnce++;
+            if (i < 480 && one.predict(digits.images().get(i)).get(0).best() == labels[i]) rightOnce++;
             if (i < 20) {
                 double[] mean = new double[10];
                 for (int[] o : TestTimeShift.offsets(1)) {
@@ -193,13 +192,11 @@ class HarnessTest {
         TrainedModel a = TrainedModel.open(dir.resolve("reports"), "seven/latest", dir);
         TrainedModel b = TrainedModel.open(dir.resolve("reports"), "eight/latest", dir);
         TrainedModel aOnce = oneView(seven.runDir()), bOnce = oneView(eight.runDir());
-        Idx.Images images = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
-        byte[] labels = Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10);
+        TestDigits digits = TestDigits.first(500);
+        byte[] labels = digits.labels();
         int right = 0, rightOnce = 0;
         for (int i = 0; i < 500; i++) {
-            float[] px = new float[784];
-            for (int k = 0; k < 784; k++) px[k] = images.pixels()[i * 784 + k] & 0xff;
-            GrayImage image = new GrayImage(28, 28, px);
+            GrayImage image = digits.images().get(i);
             Prediction.Head answer = pair.predict(image).get(0);
             if (answer.best() == labels[i]) right++;
             List<Float> p = aOnce.predict(image).get(0).probabilities(), q = bOnce.predict(image).get(0).probabilities();
@@ -216,6 +213,20 @@ class HarnessTest {
         }
         assertThat(right / 500.0).isCloseTo(r.report().test().accuracyExact().get(0), within(1e-9));
         assertThat(rightOnce / 480.0).isCloseTo(r.report().test().oneViewAccuracy().get(0), within(1e-9));
+    }
+
+    /** The first MNIST test digits as predict reads a picture (28x28, grey levels 0-255), with their labels. */
+    private record TestDigits(List<GrayImage> images, byte[] labels) {
+        static TestDigits first(int n) throws IOException {
+            Idx.Images all = Idx.readImages(TestData.mnist().file(Mnist.TEST_IMAGES));
+            List<GrayImage> images = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                float[] px = new float[784];
+                for (int k = 0; k < 784; k++) px[k] = all.pixels()[i * 784 + k] & 0xff;
+                images.add(new GrayImage(28, 28, px));
+            }
+            return new TestDigits(images, Idx.readLabels(TestData.mnist().file(Mnist.TEST_LABELS), 10));
+        }
     }
 
     /** The network of a run of one network answering one view per image: a copy whose spec leaves the shifts out. */
