@@ -27,8 +27,12 @@ public final class ConsoleLines {
 
     /** A test's accuracy per head, e.g. {@code 0.9956} or {@code 0.9955 / 0.9909, every head right 0.9863}. */
     public static String accuracy(digits.train.TestMetrics t) {
-        return t.accuracy().stream().map(a -> String.format("%.4f", a)).collect(Collectors.joining(" / "))
-                + (t.allHeadsAccuracy() == null ? "" : String.format(", every head right %.4f", t.allHeadsAccuracy()));
+        return accuracy(t.accuracy(), t.allHeadsAccuracy());
+    }
+
+    private static String accuracy(List<Double> perHead, Double allHeads) {
+        return perHead.stream().map(a -> String.format("%.4f", a)).collect(Collectors.joining(" / "))
+                + (allHeads == null ? "" : String.format(", every head right %.4f", allHeads));
     }
 
     /** Each threshold with PASS or FAIL, every-head accuracy (two heads), and the seed's test accuracy beside ours. */
@@ -41,10 +45,8 @@ public final class ConsoleLines {
         }
         if (report.test() != null && report.test().oneViewAccuracy() != null) {
             var t = report.test();
-            out.add(String.format("reading each test image once instead of in five shifted views: accuracy %s%s",
-                    t.oneViewAccuracy().stream().map(a -> String.format("%.4f", a)).collect(Collectors.joining(" / ")),
-                    t.oneViewAllHeadsAccuracy() == null ? ""
-                            : String.format(", every head right %.4f", t.oneViewAllHeadsAccuracy())));
+            out.add("reading each test image once instead of in five shifted views: accuracy "
+                    + accuracy(t.oneViewAccuracy(), t.oneViewAllHeadsAccuracy()));
         }
         if (report.members() != null && report.test() != null) {
             out.add("the ensemble's members alone: " + report.members().stream().map(ConsoleLines::member)
